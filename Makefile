@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+# Both create .venv, install the pinned dependencies, and find or start PostgreSQL
+# (recruitment/devdb.py: DATABASE_URL, else 127.0.0.1:5432, else a project-local cluster).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEVDB := $(PY) -m recruitment.devdb exec --
+
+.PHONY: run test fmt lint schema check migrations-check schema-check pytest clean install
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+## run: the service with demo data on 127.0.0.1:$${PORT:-8000}; worker and scheduler in-process
+run: $(STAMP)
+	DEBUG=$${DEBUG-1} $(DEVDB) sh -c '$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py seed_demo && exec $(PY) manage.py serve'
+
+## test: lint, migrations check, schema validation and the whole pytest suite
+test: $(STAMP) lint
+	DJANGO_SETTINGS_MODULE=tests.settings $(DEVDB) sh -c '\
+		$(PY) manage.py makemigrations --check --dry-run && \
+		$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null && \
+		$(PY) -m pytest $(PYTEST_ARGS)'
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+schema: $(STAMP)
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py spectacular --file openapi.yaml
+
+check: test
+
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

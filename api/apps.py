@@ -1,0 +1,8 @@
+"""The HTTP layer's Django app."""
+
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = "API"

@@ -1,0 +1,73 @@
+"""FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
+
+import django_filters as filters
+
+from recruitment.enums import ApplicationStatus, Grade, OrganisationKind, VacancyStatus
+from recruitment.models import Application, CandidateProfile, DutyStation, Organisation, Vacancy
+
+
+class UpdatedSinceFilterSet(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO-8601)."
+    )
+
+
+class OrganisationFilterSet(UpdatedSinceFilterSet):
+    kind = filters.ChoiceFilter(choices=OrganisationKind.choices)
+    needs_review = filters.BooleanFilter()
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "needs_review"]
+
+
+class DutyStationFilterSet(UpdatedSinceFilterSet):
+    country = filters.CharFilter(field_name="country", lookup_expr="iexact")
+    city = filters.CharFilter(field_name="city", lookup_expr="iexact")
+
+    class Meta:
+        model = DutyStation
+        fields = ["country", "city"]
+
+
+class VacancyFilterSet(UpdatedSinceFilterSet):
+    status = filters.MultipleChoiceFilter(choices=VacancyStatus.choices)
+    organisation = filters.CharFilter(field_name="organisation__slug", label="Organisation slug.")
+    organisation_id = filters.NumberFilter(field_name="organisation_id")
+    scheme = filters.CharFilter(field_name="scheme__code", label="Scheme code.")
+    grade = filters.MultipleChoiceFilter(choices=Grade.choices)
+    country = filters.CharFilter(
+        field_name="duty_stations__country", lookup_expr="iexact", distinct=True,
+        label="ISO alpha-2 country of a duty station.",
+    )  # fmt: skip
+    duty_station_id = filters.NumberFilter(field_name="duty_stations", distinct=True)
+    closes_after = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
+    closes_before = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
+
+    class Meta:
+        model = Vacancy
+        fields = ["status", "organisation", "scheme", "grade"]
+
+
+class CandidateProfileFilterSet(UpdatedSinceFilterSet):
+    citizenship = filters.CharFilter(method="filter_citizenship", label="ISO alpha-2 code.")
+    language = filters.CharFilter(
+        field_name="languages__language", lookup_expr="iexact", distinct=True,
+        label="ISO 639-1 code.",
+    )  # fmt: skip
+
+    class Meta:
+        model = CandidateProfile
+        fields = ["citizenship", "language"]
+
+    def filter_citizenship(self, queryset, name, value):
+        return queryset.filter(citizenships__contains=[value.upper()])
+
+
+class ApplicationFilterSet(UpdatedSinceFilterSet):
+    vacancy = filters.NumberFilter(field_name="vacancy_id")
+    status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)
+
+    class Meta:
+        model = Application
+        fields = ["vacancy", "status"]

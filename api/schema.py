@@ -1,0 +1,30 @@
+"""OpenAPI generation: every operation documents the shared error responses it can return."""
+
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
+
+from api.serializers.common import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (`validation_error`) or a broken business rule.",
+    "401": "Missing, expired or revoked credentials.",
+    "403": "Authenticated, but this role or token scope may not do this.",
+    "404": "Not found, or outside the caller's scope.",
+    "409": "Conflicts with the current state (duplicate, illegal transition).",
+    "429": "Too many requests; retry after the `Retry-After` header.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Adds 400/401/403/404 (and 409 on writes) with the `Error` body to every operation."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404", "429"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")
+        for code in codes:
+            if code not in responses:
+                response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses

@@ -1,0 +1,116 @@
+"""Candidate profiles with their nested citizenships, education, experience and languages."""
+
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from recruitment.enums import LanguageScale
+from recruitment.models import CandidateProfile, Education, Experience, LanguageSkill
+
+from .common import COUNTRY_CHOICES, StrictModelSerializer
+
+LANGUAGE_LEVELS = {
+    LanguageScale.CEFR: ("A1", "A2", "B1", "B2", "C1", "C2"),
+    LanguageScale.UN: ("I", "II", "III", "IV"),
+    LanguageScale.INSPIRA: ("basic", "confident", "fluent"),
+}
+
+
+class CompleteItemMixin:
+    """A nested list item replaces a stored row: it must be complete even inside a PATCH."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            missing = {
+                name: [serializers.ErrorDetail("This field is required.", code="required")]
+                for name, field in self.fields.items()
+                if field.required and not field.read_only and name not in data
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return super().to_internal_value(data)
+
+
+class EducationSerializer(CompleteItemMixin, StrictModelSerializer):
+    country = CountryField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Education
+        fields = ["level", "field_of_study", "institution", "country", "completed_on"]
+
+
+class ExperienceSerializer(CompleteItemMixin, StrictModelSerializer):
+    country = CountryField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Experience
+        fields = ["title", "employer", "country", "start_date", "end_date", "is_international"]
+
+    def validate(self, attrs):
+        if attrs.get("end_date") and attrs["end_date"] < attrs["start_date"]:
+            raise serializers.ValidationError({"end_date": ["Must not be before start_date."]})
+        return attrs
+
+
+class LanguageSkillSerializer(CompleteItemMixin, StrictModelSerializer):
+    language = serializers.RegexField(
+        r"^[a-z]{2,3}$", help_text="ISO 639-1 code (ISO 639-3 where none exists), lower case."
+    )
+
+    class Meta:
+        model = LanguageSkill
+        fields = ["language", "skill", "level", "scale"]
+
+    def validate(self, attrs):
+        levels = LANGUAGE_LEVELS[attrs["scale"]]
+        if attrs["level"] not in levels:
+            raise serializers.ValidationError(
+                {"level": [f"On the {attrs['scale']} scale, use one of: {', '.join(levels)}."]}
+            )
+        return attrs
+
+
+class CandidateProfileSerializer(StrictModelSerializer):
+    email = serializers.EmailField(source="user.email", read_only=True)
+    citizenships = serializers.ListField(
+        child=serializers.ChoiceField(choices=COUNTRY_CHOICES),
+        max_length=5,
+        help_text="ISO 3166-1 alpha-2 codes.",
+    )
+    country_of_residence = CountryField(required=False, allow_blank=True)
+    education = EducationSerializer(many=True, required=False, max_length=30)
+    experience = ExperienceSerializer(many=True, required=False, max_length=60)
+    languages = LanguageSkillSerializer(many=True, required=False, max_length=60)
+
+    class Meta:
+        model = CandidateProfile
+        fields = [
+            "id", "email", "given_name", "family_name", "date_of_birth", "citizenships", "phone",
+            "country_of_residence", "summary", "education", "experience", "languages",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "email", "created_at", "updated_at"]
+        extra_kwargs = {"summary": {"max_length": 5000}}
+
+    def to_internal_value(self, data):
+        # Country codes are matched in upper case, as the other country fields accept them.
+        if isinstance(data, dict) and isinstance(data.get("citizenships"), list):
+            data = {
+                **data,
+                "citizenships": [
+                    code.strip().upper() if isinstance(code, str) else code
+                    for code in data["citizenships"]
+                ],
+            }
+        return super().to_internal_value(data)
+
+    def validate_citizenships(self, value):
+        return sorted(set(value))
+
+    def validate_languages(self, value):
+        seen = set()
+        for item in value:
+            key = (item["language"], item.get("skill", "overall"))
+            if key in seen:
+                raise serializers.ValidationError(f"{key[0]}/{key[1]} is listed twice.")
+            seen.add(key)
+        return value

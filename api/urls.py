@@ -1,0 +1,37 @@
+"""URLconf: the versioned API, the schema and its docs, health probes, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from oauth2_provider.views import TokenView as OAuthTokenView
+from rest_framework.routers import DefaultRouter
+
+from api.views import accounts, applications, candidates, health, reference, vacancies
+
+router = DefaultRouter()
+router.register("organisations", reference.OrganisationViewSet, basename="organisation")
+router.register("duty-stations", reference.DutyStationViewSet, basename="duty_station")
+router.register("schemes", reference.SchemeViewSet, basename="scheme")
+router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
+router.register("candidates", candidates.CandidateProfileViewSet, basename="candidate")
+router.register("applications", applications.ApplicationViewSet, basename="application")
+
+api_v1 = [
+    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
+    path("auth/token/", accounts.TokenView.as_view(), name="token"),
+    path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
+    path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
+    path("me/", accounts.MeView.as_view(), name="me"),
+    path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger_ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Viewsets: authenticate, scope through a selector, validate, call one service, serialize."""

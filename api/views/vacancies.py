@@ -1,0 +1,118 @@
+"""Vacancies: everyone reads published ones; partners manage their own; staff manage all."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.filters import VacancyFilterSet
+from api.permissions import role_of
+from api.serializers.vacancies import VacancySerializer, VacancyWriteSerializer
+from recruitment import selectors, services
+from recruitment.enums import Role, VacancyStatus
+from recruitment.models import Vacancy
+from workflows.services import vacancy_transition
+
+WRITER_ROLES = (Role.PARTNER, Role.RECRUITER, Role.ADMIN)
+
+
+class VacancyViewSet(viewsets.ModelViewSet):
+    """Vacancies of UN and international organisations.
+
+    Anyone lists and reads published vacancies. Members of a partner organisation also see,
+    create and edit their own organisation's vacancies in any status; recruiters and admins see
+    and edit all. A new vacancy starts as a draft: publish and close it with the actions below.
+    """
+
+    filterset_class = VacancyFilterSet
+    ordering_fields = ["id", "created_at", "updated_at", "title"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    queryset = Vacancy.objects.none()  # for schema generation; real reads go through selectors
+
+    def get_queryset(self):
+        if self.action in ("update", "partial_update", "publish", "close"):
+            return selectors.vacancy_editable_list(user=self.request.user)
+        return selectors.vacancy_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return VacancyWriteSerializer
+        return VacancySerializer
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action in ("create", "update", "partial_update", "publish", "close") and (
+            role_of(request) not in WRITER_ROLES
+        ):
+            self.permission_denied(request, "Only partner members and staff manage vacancies.")
+
+    def _organisation(self, data):
+        if role_of(self.request) == Role.PARTNER:
+            if "organisation" in data:
+                raise exceptions.ValidationError(
+                    {"organisation": ["Your vacancies belong to your organisation."]}
+                )
+            organisation = selectors.organisation_of(self.request.user)
+            if organisation is None:
+                self.permission_denied(self.request, "You belong to no organisation.")
+            return organisation
+        if "organisation" not in data:
+            raise exceptions.ValidationError({"organisation": ["This field is required."]})
+        return data["organisation"]
+
+    def _respond(self, vacancy_id, http_status=status.HTTP_200_OK):
+        vacancy = selectors.vacancy_list(user=self.request.user).get(pk=vacancy_id)
+        return Response(VacancySerializer(vacancy).data, status=http_status)
+
+    @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = VacancyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = self._organisation(data)
+        vacancy = services.vacancy_create(
+            organisation=organisation,
+            created_by=request.user,
+            data=data,
+            duty_stations=data.pop("duty_station_ids", []),
+        )
+        return self._respond(vacancy.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=VacancyWriteSerializer, responses={200: VacancySerializer})
+    def update(self, request, *args, **kwargs):
+        vacancy = self.get_object()
+        partial = kwargs.pop("partial", False)
+        serializer = VacancyWriteSerializer(vacancy, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "organisation" in data and role_of(request) == Role.PARTNER:
+            raise exceptions.ValidationError(
+                {"organisation": ["Your vacancies belong to your organisation."]}
+            )
+        services.vacancy_update(
+            vacancy=vacancy, data=data, duty_stations=data.pop("duty_station_ids", None)
+        )
+        return self._respond(vacancy.pk)
+
+    @extend_schema(request=VacancyWriteSerializer, responses={200: VacancySerializer})
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(summary="Publish a draft or closed vacancy", request=None,
+                   responses={200: VacancySerializer})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        vacancy = self.get_object()
+        vacancy_transition(vacancy_id=vacancy.pk, to_status=VacancyStatus.PUBLISHED,
+                           actor=request.user)  # fmt: skip
+        return self._respond(vacancy.pk)
+
+    @extend_schema(summary="Close a published vacancy to new applications", request=None,
+                   responses={200: VacancySerializer})  # fmt: skip
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        vacancy = self.get_object()
+        vacancy_transition(vacancy_id=vacancy.pk, to_status=VacancyStatus.CLOSED,
+                           actor=request.user)  # fmt: skip
+        return self._respond(vacancy.pk)

@@ -1,0 +1,188 @@
+"""Enumerations shared by every layer; their values are part of the API contract."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    CANDIDATE = "candidate", "Candidate"
+    RECRUITER = "recruiter", "Recruiter"
+    PARTNER = "partner", "Partner organisation member"
+    ADMIN = "admin", "Administrator"
+
+
+class OrganisationKind(models.TextChoices):
+    UN_AGENCY = "un_agency", "UN agency"
+    INTERNATIONAL = "international", "Other international organisation"
+    DONOR = "donor", "Donor"
+    PARTNER = "partner", "Partner"
+
+
+class HardshipClass(models.TextChoices):
+    H = "H", "H (headquarters)"
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+    E = "E", "E"
+
+
+class FamilyStatus(models.TextChoices):
+    FAMILY = "family", "Family"
+    NON_FAMILY = "non_family", "Non-family"
+
+
+class Grade(models.TextChoices):
+    """Normalised grades; the raw spelling is always stored beside it."""
+
+    P1 = "P-1", "P-1"
+    P2 = "P-2", "P-2"
+    P3 = "P-3", "P-3"
+    P4 = "P-4", "P-4"
+    P5 = "P-5", "P-5"
+    D1 = "D-1", "D-1"
+    D2 = "D-2", "D-2"
+    NOA = "NO-A", "NO-A"
+    NOB = "NO-B", "NO-B"
+    NOC = "NO-C", "NO-C"
+    NOD = "NO-D", "NO-D"
+    NOE = "NO-E", "NO-E"
+    G1 = "G-1", "G-1"
+    G2 = "G-2", "G-2"
+    G3 = "G-3", "G-3"
+    G4 = "G-4", "G-4"
+    G5 = "G-5", "G-5"
+    G6 = "G-6", "G-6"
+    G7 = "G-7", "G-7"
+    FS1 = "FS-1", "FS-1"
+    FS2 = "FS-2", "FS-2"
+    FS3 = "FS-3", "FS-3"
+    FS4 = "FS-4", "FS-4"
+    FS5 = "FS-5", "FS-5"
+    FS6 = "FS-6", "FS-6"
+    FS7 = "FS-7", "FS-7"
+    UNV = "UNV", "UN Volunteer"
+    CONSULTANT = "CONSULTANT", "Consultant"
+    INTERN = "INTERN", "Intern"
+
+
+class VacancyStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CLOSED = "closed", "Closed"
+    FILLED = "filled", "Filled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class FundingStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    CONFIRMED = "confirmed", "Confirmed"
+
+
+class ContractType(models.TextChoices):
+    TEMPORARY = "temporary", "Temporary appointment"
+    FIXED_TERM = "fixed_term", "Fixed-term appointment"
+    CONSULTANCY = "consultancy", "Consultancy"
+    VOLUNTEER = "volunteer", "Volunteer assignment"
+    INTERNSHIP = "internship", "Internship"
+    SECONDMENT = "secondment", "Secondment"
+
+
+class FeedKind(models.TextChoices):
+    RELIEFWEB = "reliefweb", "ReliefWeb API v2 jobs"
+    UNCAREERS = "uncareers", "careers.un.org JSON"
+    RSS = "rss", "RSS 2.0 / Atom"
+    JSONLD = "jsonld", "schema.org JobPosting JSON-LD"
+    PARTNER = "partner", "Partner bulk JSON"
+
+
+class DegreeLevel(models.TextChoices):
+    SECONDARY = "secondary", "Secondary"
+    BACHELOR = "bachelor", "Bachelor's"
+    MASTER = "master", "Master's"
+    DOCTORATE = "doctorate", "Doctorate"
+
+
+class LanguageSkillKind(models.TextChoices):
+    OVERALL = "overall", "Overall"
+    READING = "reading", "Reading"
+    WRITING = "writing", "Writing"
+    SPEAKING = "speaking", "Speaking"
+    LISTENING = "listening", "Listening"
+
+
+class LanguageScale(models.TextChoices):
+    CEFR = "cefr", "CEFR (A1-C2)"
+    UN = "un", "UN levels (1-4)"
+    INSPIRA = "inspira", "Inspira (basic, confident, fluent)"
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    SCREENING = "screening", "Screening"
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    NOMINATED = "nominated", "Nominated to the organisation"
+    INTERVIEW = "interview", "Interview"
+    SELECTED = "selected", "Selected"
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DECLINED = "declined", "Offer declined"
+    NOT_SELECTED = "not_selected", "Not selected"
+
+
+# An application in one of these blocks a second application to the same vacancy.
+ACTIVE_APPLICATION_STATUSES: tuple[str, ...] = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SCREENING,
+    ApplicationStatus.SHORTLISTED,
+    ApplicationStatus.NOMINATED,
+    ApplicationStatus.INTERVIEW,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+)
+
+# Statuses only reachable through a nomination to the vacancy's organisation.
+NOMINATED_APPLICATION_STATUSES: tuple[str, ...] = (
+    ApplicationStatus.NOMINATED,
+    ApplicationStatus.INTERVIEW,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.DECLINED,
+    ApplicationStatus.NOT_SELECTED,
+)
+
+
+class PlacementStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    FUNDING_CONFIRMED = "funding_confirmed", "Funding confirmed"
+    CONTRACTED = "contracted", "Contracted"
+    PRE_DEPARTURE = "pre_departure", "Pre-departure"
+    DEPLOYED = "deployed", "Deployed"
+    EXTENDED = "extended", "Extended"
+    SUSPENDED = "suspended", "Suspended"
+    REMOTE = "remote", "Remote"
+    EVACUATED = "evacuated", "Evacuated"
+    COMPLETED = "completed", "Completed"
+    DEBRIEFED = "debriefed", "Debriefed"
+    TERMINATED_EARLY = "terminated_early", "Terminated early"
+
+
+class Modality(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    REMOTE = "remote", "Remote"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class OutboxKind(models.TextChoices):
+    EMAIL = "email", "Email"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    DELIVERED = "delivered", "Delivered"
+    DEAD = "dead", "Dead"

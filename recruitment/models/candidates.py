@@ -1,0 +1,109 @@
+"""Candidate profiles: identity, citizenships, education, experience and languages."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django_countries.fields import CountryField
+
+from recruitment.enums import DegreeLevel, LanguageScale, LanguageSkillKind
+from recruitment.models.common import TimeStampedModel, enum_check
+
+
+class CandidateProfile(TimeStampedModel):
+    """One candidate's profile; exactly one per candidate user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="candidate_profile"
+    )
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    # ISO 3166-1 alpha-2 codes; an array so "holds this citizenship" is one GIN-indexed lookup.
+    citizenships = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    country_of_residence = CountryField(blank=True)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["citizenships"], name="candidate_citizenships"),
+            models.Index(fields=["updated_at"], name="candidate_updated_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"candidate {self.pk}"
+
+
+class Education(TimeStampedModel):
+    """A degree or diploma a candidate holds."""
+
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="education"
+    )
+    level = models.CharField(max_length=20, choices=DegreeLevel.choices)
+    field_of_study = models.CharField(max_length=200, blank=True)
+    institution = models.CharField(max_length=200, blank=True)
+    country = CountryField(blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["profile", "id"]
+        constraints = [enum_check("level", DegreeLevel, "education_level_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.level} of {self.profile_id}"
+
+
+class Experience(TimeStampedModel):
+    """A job a candidate held; international experience counts for UN grade minimums."""
+
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="experience"
+    )
+    title = models.CharField(max_length=200)
+    employer = models.CharField(max_length=200, blank=True)
+    country = CountryField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    is_international = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["profile", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="experience_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} of {self.profile_id}"
+
+
+class LanguageSkill(TimeStampedModel):
+    """A language a candidate declares, per skill, at a level on a stated scale."""
+
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="languages"
+    )
+    language = models.CharField(max_length=3)  # ISO 639-1 (or 639-3 where no 639-1 exists)
+    skill = models.CharField(
+        max_length=10, choices=LanguageSkillKind.choices, default=LanguageSkillKind.OVERALL
+    )
+    level = models.CharField(max_length=20)
+    scale = models.CharField(max_length=10, choices=LanguageScale.choices)
+
+    class Meta:
+        ordering = ["profile", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "language", "skill"], name="language_skill_unique"
+            ),
+            enum_check("skill", LanguageSkillKind, "language_skill_kind_valid"),
+            enum_check("scale", LanguageScale, "language_scale_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language}/{self.skill} of {self.profile_id}"

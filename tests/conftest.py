@@ -1,0 +1,70 @@
+"""Shared fixtures: the PostgreSQL guard, API clients authenticated as each role."""
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from recruitment import services
+from recruitment.enums import Role
+from tests.factories import make_organisation, make_user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_only():
+    """Locks, upserts and constraints differ elsewhere: refuse to run on anything else."""
+    if connection.vendor != "postgresql":
+        pytest.exit(f"Tests need PostgreSQL, not {connection.vendor}.", returncode=3)
+
+
+def client_for(user=None) -> APIClient:
+    """An API client sending a fresh login token of `user` (anonymous when None)."""
+    client = APIClient()
+    if user is not None:
+        raw, _ = services.api_token_issue(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    return client
+
+
+@pytest.fixture
+def anonymous():
+    return APIClient()
+
+
+@pytest.fixture
+def organisation_x(db):
+    return make_organisation(slug="unicef", name="United Nations Children's Fund")
+
+
+@pytest.fixture
+def organisation_y(db):
+    return make_organisation(slug="unhcr", name="UN Refugee Agency")
+
+
+@pytest.fixture
+def candidate_a(db):
+    return make_user(role=Role.CANDIDATE, email="a@example.org", given_name="Astrid")
+
+
+@pytest.fixture
+def candidate_b(db):
+    return make_user(role=Role.CANDIDATE, email="b@example.org", given_name="Bjørn")
+
+
+@pytest.fixture
+def partner_x(organisation_x):
+    return make_user(role=Role.PARTNER, email="px@unicef.org", organisation=organisation_x)
+
+
+@pytest.fixture
+def partner_y(organisation_y):
+    return make_user(role=Role.PARTNER, email="py@unhcr.org", organisation=organisation_y)
+
+
+@pytest.fixture
+def recruiter(db):
+    return make_user(role=Role.RECRUITER, email="recruiter@agency.no")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(role=Role.ADMIN, email="admin@agency.no")

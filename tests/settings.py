@@ -1,0 +1,17 @@
+"""Test settings: the real settings with a stub broker, a fast hasher and in-memory email.
+The database stays PostgreSQL (DATABASE_URL, found or started by `make test`)."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("DEBUG", "0")
+os.environ["BROKER_URL"] = ""
+
+from recruitment.settings import *  # noqa: F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LOGGING = {"version": 1, "disable_existing_loggers": False}

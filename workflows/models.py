@@ -1,0 +1,96 @@
+"""Append-only status histories and the outbox of messages to deliver."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from recruitment.enums import OutboxKind, OutboxStatus
+from recruitment.models import Application, Placement, Vacancy
+
+
+class StatusChange(models.Model):
+    """Abstract audit row: who moved what from which status to which, when and why."""
+
+    from_status = models.CharField(max_length=20, blank=True)  # blank for the first status
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    reason_code = models.CharField(max_length=50, blank=True)
+    forced = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+class ApplicationStatusChange(StatusChange):
+    """One move in an application's life (append-only)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+
+class VacancyStatusChange(StatusChange):
+    """One move in a vacancy's life (append-only)."""
+
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="status_changes")
+
+
+class PlacementStatusChange(StatusChange):
+    """One move in a placement's life (append-only)."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="status_changes"
+    )
+
+
+class OutboxMessage(models.Model):
+    """A notification written in the same transaction as its cause, delivered after commit."""
+
+    kind = models.CharField(max_length=10, choices=OutboxKind.choices)
+    event_type = models.CharField(max_length=60)
+    # Receivers dedupe on this id; it is also the provider idempotency key.
+    event_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    payload = models.JSONField(default=dict)  # ids and statuses only, never personal data
+    status = models.CharField(
+        max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OutboxStatus.values), name="outbox_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=OutboxKind.values), name="outbox_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="outbox_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_type} {self.event_id}"
