@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDB := $(PY) -m recruitment.devdb exec --
 
-.PHONY: run test fmt lint schema check migrations-check schema-check pytest clean install
+.PHONY: run test fmt lint schema check clean install bench-feeds
 
 install: $(STAMP)
 
@@ -45,3 +45,7 @@ check: test
 
 clean:
 	rm -rf $(VENV) .pytest_cache staticfiles
+
+## bench-feeds: the feed sync benchmark (10,000 items, ReliefWeb and RSS shapes)
+bench-feeds: $(STAMP)
+	DEVDB_NAME=recruitment_bench $(DEVDB) $(PY) bench/feeds.py

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from oauth2_provider.views import TokenView as OAuthTokenView
 from rest_framework.routers import DefaultRouter
 
-from api.views import accounts, applications, candidates, health, reference, vacancies
+from api.views import accounts, applications, candidates, feeds, health, reference, vacancies
 
 router = DefaultRouter()
 router.register("organisations", reference.OrganisationViewSet, basename="organisation")
@@ -15,6 +15,7 @@ router.register("schemes", reference.SchemeViewSet, basename="scheme")
 router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
 router.register("candidates", candidates.CandidateProfileViewSet, basename="candidate")
 router.register("applications", applications.ApplicationViewSet, basename="application")
+router.register("feeds", feeds.FeedViewSet, basename="feed")
 
 api_v1 = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),

@@ -95,6 +95,24 @@ class FeedKind(models.TextChoices):
     PARTNER = "partner", "Partner bulk JSON"
 
 
+class FeedRunStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    NOT_MODIFIED = "not_modified", "Not modified since the last fetch"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped: another sync of this feed was running"
+
+
+class DeadlineStatus(models.TextChoices):
+    """How a deadline text was read; a vacancy keeps it beside the raw text."""
+
+    PARSED = "parsed", "Parsed"
+    MISSING = "missing", "Missing: the source gave none"
+    AMBIGUOUS = "ambiguous", "Ambiguous: day/month order unknown or contradictory"
+    RELATIVE = "relative", "Relative to the fetch time"
+    UNPARSEABLE = "unparseable", "Present but unreadable"
+
+
 class DegreeLevel(models.TextChoices):
     SECONDARY = "secondary", "Secondary"
     BACHELOR = "bachelor", "Bachelor's"

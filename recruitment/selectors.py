@@ -8,6 +8,7 @@ from recruitment.models import (
     Application,
     CandidateProfile,
     DutyStation,
+    Feed,
     Organisation,
     OrganisationMembership,
     Vacancy,
@@ -99,3 +100,15 @@ def application_list(*, user: Caller) -> QuerySet[Application]:
             nominated_at__isnull=False,
         )
     return Application.objects.none()
+
+
+def feed_list(*, user: Caller) -> QuerySet[Feed]:
+    """Feeds the caller manages: all for recruiters and admins, their organisation's for
+    partner members, none otherwise."""
+    queryset = Feed.objects.select_related("organisation")
+    role = role_of(user)
+    if role in (Role.RECRUITER, Role.ADMIN):
+        return queryset
+    if role == Role.PARTNER:
+        return queryset.filter(organisation_id__in=_member_organisation_ids(user))
+    return Feed.objects.none()

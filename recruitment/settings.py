@@ -155,6 +155,8 @@ SPECTACULAR_SETTINGS = {
         "VacancyStatusEnum": "recruitment.enums.VacancyStatus",
         "GradeEnum": "recruitment.enums.Grade",
         "RoleEnum": "recruitment.enums.Role",
+        "FeedKindEnum": "recruitment.enums.FeedKind",
+        "FeedRunStatusEnum": "recruitment.enums.FeedRunStatus",
         "CountryEnum": "api.serializers.common.COUNTRY_CHOICES",
     },
     "SECURITY": [{"bearerAuth": []}],

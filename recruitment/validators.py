@@ -1,28 +1,48 @@
 """Reusable checks and clean-ups of field values, called by services, serializers and feeds."""
 
+import html
+import re
+
 import nh3
 from django_countries import countries
 
 from recruitment.exceptions import DomainValidationError
 
-# Tags a vacancy description may keep; everything else (scripts, styles, handlers) is stripped.
+# Tags a vacancy description may keep; everything else is unwrapped (its text stays).
 ALLOWED_TAGS = {
-    "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "u", "ul",
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan"}}
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    # No style, class, id or on* attribute survives: descriptions are shown inside our clients.
+    attributes={"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+    clean_content_tags={"script", "style", "noscript", "iframe", "object", "template"},
+)
+_LOOKS_LIKE_HTML_RE = re.compile(r"<[A-Za-z/!]")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n\s*\n")
 
 
-def sanitise_html(html: str) -> str:
-    """Keep safe formatting tags only; links get rel=noopener noreferrer."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    ).strip()
+def sanitise_html(markup: str | None) -> str:
+    """Sanitise a description with nh3; plain text becomes paragraphs and line breaks.
+
+    Scripts, styles and their content are removed, and so are all attributes except link
+    targets (http, https, mailto only) and table spans.
+    """
+    if not markup or not markup.strip():
+        return ""
+    if not _LOOKS_LIKE_HTML_RE.search(markup):
+        paragraphs = _PARAGRAPH_BREAK_RE.split(markup.strip())
+        markup = "".join(
+            "<p>" + "<br>".join(html.escape(line.strip()) for line in p.splitlines()) + "</p>"
+            for p in paragraphs
+            if p.strip()
+        )
+    return _CLEANER.clean(markup).strip()
 
 
 def validate_country_code(code: str) -> str:

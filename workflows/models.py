@@ -5,8 +5,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from recruitment.enums import OutboxKind, OutboxStatus
-from recruitment.models import Application, Placement, Vacancy
+from recruitment.enums import FeedRunStatus, OutboxKind, OutboxStatus
+from recruitment.models import Application, Feed, Placement, Vacancy
 
 
 class StatusChange(models.Model):
@@ -94,3 +94,45 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.event_type} {self.event_id}"
+
+
+class FeedRun(models.Model):
+    """One sync of a feed: when, how it ended, what it counted, and why items were rejected."""
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        max_length=20, choices=FeedRunStatus.choices, default=FeedRunStatus.RUNNING
+    )
+    trigger = models.CharField(max_length=20, default="schedule")  # schedule, api, command
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    missing = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # [{"id": ..., "reasons": [{"code", "message", "field"}]}], capped; `rejected` is the count.
+    rejected_items = models.JSONField(default=list, blank=True)
+    error_code = models.CharField(max_length=50, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=FeedRunStatus.values), name="feed_run_status_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of feed {self.feed_id}: {self.status}"
+
+    def counts(self) -> dict[str, int]:
+        """The run's counts, as `sync_feed` prints them."""
+        return {
+            name: getattr(self, name)
+            for name in ("created", "updated", "unchanged", "missing", "closed", "rejected")
+        }

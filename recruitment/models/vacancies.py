@@ -4,7 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from recruitment.enums import ContractType, FeedKind, FundingStatus, Grade, VacancyStatus
+from recruitment.enums import (
+    ContractType,
+    DeadlineStatus,
+    FeedKind,
+    FundingStatus,
+    Grade,
+    VacancyStatus,
+)
 from recruitment.models.common import TimeStampedModel, enum_check
 from recruitment.models.organisations import DutyStation, Organisation
 from recruitment.models.schemes import Scheme
@@ -35,6 +42,12 @@ class Vacancy(TimeStampedModel):
     closes_at = models.DateTimeField(null=True, blank=True)
     closes_at_raw = models.CharField(max_length=200, blank=True)
     closes_at_zone = models.CharField(max_length=64, blank=True)
+    closes_at_status = models.CharField(
+        max_length=12, choices=DeadlineStatus.choices, default=DeadlineStatus.PARSED
+    )
+    # Normalised title + organisation + duty station + deadline day: recognises a re-posted
+    # vacancy that carries no job number (see workflows/feeds/sync.py). Blank when incomplete.
+    fingerprint = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)  # sanitised HTML
     status = models.CharField(
         max_length=20, choices=VacancyStatus.choices, default=VacancyStatus.DRAFT
@@ -68,6 +81,16 @@ class Vacancy(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="vacancy_status_id"),
             models.Index(fields=["organisation", "status"], name="vacancy_org_status"),
             models.Index(fields=["updated_at"], name="vacancy_updated_at"),
+            models.Index(
+                fields=["organisation", "reference"],
+                condition=~models.Q(reference=""),
+                name="vacancy_org_reference",
+            ),
+            models.Index(
+                fields=["fingerprint"],
+                condition=~models.Q(fingerprint=""),
+                name="vacancy_fingerprint",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,12 +108,20 @@ class Feed(TimeStampedModel):
     """A source of vacancies fetched on a schedule, with its health."""
 
     kind = models.CharField(max_length=20, choices=FeedKind.choices)
-    url = models.URLField(max_length=500)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="feeds")
+    url = models.URLField(max_length=500, blank=True)
+    # None: an aggregated feed (ReliefWeb, ...) run by the agency, whose items name their own
+    # organisation. Otherwise every item belongs to this organisation, whatever it says.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="feeds"
+    )
+    # Set for a local document ingested by `manage.py sync_feed --file` (no URL to fetch).
+    name = models.CharField(max_length=200, blank=True)
     interval_minutes = models.PositiveIntegerField(default=60)
     enabled = models.BooleanField(default=True)
     etag = models.CharField(max_length=200, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
+    # sha256 of the last successfully applied document: the same bytes are not parsed again.
+    document_hash = models.CharField(max_length=64, blank=True)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)

@@ -314,8 +314,8 @@ def test_vacancy_create_sanitises_description(partner_x):
 
     assert response.status_code == 201
     expected = (
-        '<p>Lead <b>child</b> protection.</p><a rel="noopener noreferrer">x</a> '
-        '<a href="https://www.unicef.org/careers" rel="noopener noreferrer">Apply</a>'
+        '<p>Lead <b>child</b> protection.</p><a rel="noopener noreferrer nofollow">x</a> '
+        '<a href="https://www.unicef.org/careers" rel="noopener noreferrer nofollow">Apply</a>'
     )
     assert response.json()["description"] == expected
     assert Vacancy.objects.get().description == expected

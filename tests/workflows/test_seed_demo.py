@@ -28,7 +28,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time(db):
 
     assert counts() == first
     assert first == {
-        "organisations": 6,
+        "organisations": 7,
         "schemes": 5,
         "users": [
             ("admin@demo.example", "admin"),
@@ -36,7 +36,39 @@ def test_seed_demo_twice_adds_nothing_the_second_time(db):
             ("partner@demo.example", "partner"),
             ("recruiter@demo.example", "recruiter"),
         ],
-        "published": 20,
-        "vacancies": 20,
-        "status_changes": 20,
+        "published": 26,
+        "vacancies": 26,
+        "status_changes": 26,
     }
+
+
+def test_seed_demo_ingests_its_feed_documents_through_the_sync(db):
+    call_command("seed_demo", stdout=StringIO())
+
+    ingested = [
+        (
+            vacancy.organisation.slug,
+            vacancy.reference,
+            vacancy.grade,
+            vacancy.contract_type,
+            vacancy.number_of_posts,
+            vacancy.closes_at_zone,
+            vacancy.status,
+            [str(station) for station in vacancy.duty_stations.all()],
+        )
+        for vacancy in Vacancy.objects.filter(sources__isnull=False).order_by("id")
+    ]
+
+    assert ingested == [
+        ("unicef", "593001", "P-3", "fixed_term", 1, "Atlantic/Reykjavik", "published",
+         ["Dakar, SN"]),
+        ("unicef", "593002", "NO-B", "temporary", 1, "Africa/Johannesburg", "published",
+         ["Lusaka, ZM"]),
+        ("unicef", "593003", "P-4", "fixed_term", 2, "Asia/Amman", "published", ["Amman, JO"]),
+        ("unhcr", "", "P-3", None, 1, "", "published", ["Maiduguri, NG"]),
+        ("wfp", "", "P-2", None, 1, "", "published", ["Cox's Bazar, BD"]),
+        ("nrc", "", "CONSULTANT", "consultancy", 1, "", "published", ["Oslo, NO"]),
+    ]  # fmt: skip
+    assert list(Organisation.objects.filter(needs_review=True).values_list("slug", "name")) == [
+        ("nrc", "Norwegian Refugee Council")
+    ]

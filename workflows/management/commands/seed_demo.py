@@ -1,7 +1,8 @@
 """`manage.py seed_demo`: demo organisations, schemes, duty stations, vacancies and one user per
 role. Idempotent: a second run finds everything by its natural key and adds nothing."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -9,17 +10,28 @@ from django.db import transaction
 from django.utils import timezone
 
 from recruitment import services
-from recruitment.enums import ContractType, Grade, OrganisationKind, Role, VacancyStatus
+from recruitment.enums import (
+    ContractType,
+    FeedKind,
+    Grade,
+    OrganisationKind,
+    Role,
+    VacancyStatus,
+)
 from recruitment.models import (
     DutyStation,
     DutyStationClassification,
     EligibilityRuleSet,
+    Feed,
     Organisation,
     Scheme,
     User,
     Vacancy,
 )
+from workflows.feeds.sync import vacancy_feed_sync_run
 from workflows.services import vacancy_transition
+
+DEMO_FEEDS = Path(__file__).resolve().parents[2] / "feeds" / "demo"
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -138,6 +150,7 @@ class Command(BaseCommand):
             vacancy_transition(vacancy_id=vacancy.pk, to_status=VacancyStatus.PUBLISHED,
                                actor=None, reason="demo data")  # fmt: skip
             created += 1
+        ingested = self._ingest_demo_feeds(organisations["unicef"])
         for email, role, organisation in USERS:
             if not User.objects.filter(email=email).exists():
                 services.user_create(
@@ -145,8 +158,41 @@ class Command(BaseCommand):
                     organisation=organisations.get(organisation) if organisation else None,
                 )  # fmt: skip
         self.stdout.write(
-            f"demo data: {Vacancy.objects.count()} vacancies ({created} new), "
+            f"demo data: {Vacancy.objects.count()} vacancies ({created} new, feeds {ingested}), "
             f"{Organisation.objects.count()} organisations\n"
             f"demo users (password {DEMO_PASSWORD}): "
             + ", ".join(f"{email} ({role})" for email, role, _ in USERS)
         )
+
+    def _ingest_demo_feeds(self, unicef: Organisation) -> dict[str, dict[str, int]]:
+        """Ingest the demo feed documents through the real sync path, dated from today (to the
+        day, so a second run on the same day reads the very same bytes and changes nothing)."""
+        today = datetime.combine(timezone.now().date(), time(23, 59), tzinfo=UTC)
+        dates = {
+            "{published}": (today - timedelta(days=3)).isoformat(),
+            "{closes_a}": today + timedelta(days=21),
+            "{closes_b}": today + timedelta(days=28),
+            "{closes_c}": today + timedelta(days=35),
+        }
+        documents = [
+            (FeedKind.RSS, unicef, "unicef_jobs.rss.xml", "%d %b %Y %H:%M"),
+            (FeedKind.RELIEFWEB, None, "reliefweb_jobs.json", "iso"),
+        ]
+        counts = {}
+        for kind, organisation, name, date_format in documents:
+            text = (DEMO_FEEDS / name).read_text()
+            for placeholder, value in dates.items():
+                if isinstance(value, datetime):
+                    value = (
+                        value.isoformat() if date_format == "iso" else value.strftime(date_format)
+                    )
+                elif kind == FeedKind.RSS:
+                    value = (today - timedelta(days=3)).strftime("%a, %d %b %Y %H:%M:%S +0000")
+                text = text.replace(placeholder, value)
+            feed, _ = Feed.objects.get_or_create(
+                kind=kind, organisation=organisation, url="",
+                defaults={"name": f"demo {name}", "enabled": False},
+            )  # fmt: skip
+            run = vacancy_feed_sync_run(feed_id=feed.pk, content=text.encode(), trigger="command")
+            counts[kind] = run.counts() if run else {}
+        return counts
