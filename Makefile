@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDB := $(PY) -m recruitment.devdb exec --
 
-.PHONY: run test fmt lint schema check clean install bench-feeds
+.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox
 
 install: $(STAMP)
 
@@ -49,3 +49,7 @@ clean:
 ## bench-feeds: the feed sync benchmark (10,000 items, ReliefWeb and RSS shapes)
 bench-feeds: $(STAMP)
 	DEVDB_NAME=recruitment_bench $(DEVDB) $(PY) bench/feeds.py
+
+## proof-outbox: 10,000 webhook deliveries under SIGKILL and a broker restart (restarts local brokers)
+proof-outbox: $(STAMP)
+	DEVDB_NAME=recruitment_proof $(DEVDB) $(PY) bench/outbox_proof.py

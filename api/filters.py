@@ -4,6 +4,7 @@ import django_filters as filters
 
 from recruitment.enums import ApplicationStatus, Grade, OrganisationKind, VacancyStatus
 from recruitment.models import Application, CandidateProfile, DutyStation, Organisation, Vacancy
+from recruitment.vacancy_search import SEARCH_FIELDS, vacancy_search
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
@@ -47,6 +48,16 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = Vacancy
         fields = ["status", "organisation", "scheme", "grade"]
+
+    def filter_queryset(self, queryset):
+        """The search criteria go through recruitment.vacancy_search, which saved searches
+        (job alerts) use too, so an alert matches exactly what the list would show."""
+        data = self.form.cleaned_data
+        queryset = vacancy_search(queryset, {key: data.get(key) for key in SEARCH_FIELDS})
+        for name, value in data.items():
+            if name not in SEARCH_FIELDS:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
 
 class CandidateProfileFilterSet(UpdatedSinceFilterSet):

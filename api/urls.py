@@ -6,7 +6,19 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from oauth2_provider.views import TokenView as OAuthTokenView
 from rest_framework.routers import DefaultRouter
 
-from api.views import accounts, applications, candidates, feeds, health, reference, vacancies
+from api.views import (
+    accounts,
+    alerts,
+    applications,
+    candidates,
+    feeds,
+    health,
+    notifications,
+    placements,
+    reference,
+    reviews,
+    vacancies,
+)
 
 router = DefaultRouter()
 router.register("organisations", reference.OrganisationViewSet, basename="organisation")
@@ -16,6 +28,11 @@ router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
 router.register("candidates", candidates.CandidateProfileViewSet, basename="candidate")
 router.register("applications", applications.ApplicationViewSet, basename="application")
 router.register("feeds", feeds.FeedViewSet, basename="feed")
+router.register("placements", placements.PlacementViewSet, basename="placement")
+router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
+router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
@@ -23,7 +40,47 @@ api_v1 = [
     path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
     path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path(
+        "notifications/unsubscribe/",
+        notifications.UnsubscribeView.as_view(),
+        name="notification_unsubscribe",
+    ),
     path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+    path(
+        "scorecard-templates/",
+        reviews.ScorecardTemplateViewSet.as_view({"get": "list", "post": "create"}),
+        name="scorecard_template-list",
+    ),
+    path(
+        "scorecard-templates/<int:pk>/",
+        reviews.ScorecardTemplateViewSet.as_view({"get": "retrieve"}),
+        name="scorecard_template-detail",
+    ),
+    path(
+        "vacancies/<int:vacancy_id>/reviewers/",
+        reviews.VacancyReviewerView.as_view(),
+        name="vacancy_reviewers",
+    ),
+    path(
+        "vacancies/<int:vacancy_id>/review-queue/",
+        reviews.ReviewQueueView.as_view(),
+        name="vacancy_review_queue",
+    ),
+    path(
+        "applications/<int:application_id>/evaluations/",
+        reviews.ApplicationEvaluationView.as_view(),
+        name="application_evaluations",
+    ),
+    path(
+        "applications/<int:application_id>/notes/",
+        reviews.ApplicationNoteView.as_view(),
+        name="application_notes",
+    ),
+    path(
+        "candidates/<int:candidate_id>/notes/",
+        reviews.CandidateNoteView.as_view(),
+        name="candidate_notes",
+    ),
     path("", include(router.urls)),
 ]
 

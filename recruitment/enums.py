@@ -10,6 +10,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+class Language(models.TextChoices):
+    """Languages the service writes to people in."""
+
+    ENGLISH = "en", "English"
+    NORWEGIAN_BOKMAL = "nb", "Norsk bokmål"
+
+
 class OrganisationKind(models.TextChoices):
     UN_AGENCY = "un_agency", "UN agency"
     INTERNATIONAL = "international", "Other international organisation"
@@ -113,6 +120,18 @@ class DeadlineStatus(models.TextChoices):
     UNPARSEABLE = "unparseable", "Present but unreadable"
 
 
+class AlertFrequency(models.TextChoices):
+    INSTANT = "instant", "As soon as a vacancy matches"
+    DAILY = "daily", "A daily digest"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+    UNDISCLOSED = "undisclosed", "Prefers not to say"
+
+
 class DegreeLevel(models.TextChoices):
     SECONDARY = "secondary", "Secondary"
     BACHELOR = "bachelor", "Bachelor's"
@@ -171,6 +190,50 @@ NOMINATED_APPLICATION_STATUSES: tuple[str, ...] = (
     ApplicationStatus.DECLINED,
     ApplicationStatus.NOT_SELECTED,
 )
+
+
+class ApplicationStage(models.TextChoices):
+    """What a candidate sees of their application: never the internal stages."""
+
+    RECEIVED = "received", "Received"
+    IN_REVIEW = "in_review", "In review"
+    INTERVIEW = "interview", "Interview"
+    OFFER = "offer", "Offer"
+    CLOSED = "closed", "Closed"
+
+
+STAGE_OF_STATUS: dict[str, str] = {
+    ApplicationStatus.SUBMITTED: ApplicationStage.RECEIVED,
+    ApplicationStatus.SCREENING: ApplicationStage.IN_REVIEW,
+    ApplicationStatus.SHORTLISTED: ApplicationStage.IN_REVIEW,
+    ApplicationStatus.NOMINATED: ApplicationStage.IN_REVIEW,
+    ApplicationStatus.INTERVIEW: ApplicationStage.INTERVIEW,
+    ApplicationStatus.SELECTED: ApplicationStage.INTERVIEW,
+    ApplicationStatus.OFFERED: ApplicationStage.OFFER,
+    ApplicationStatus.ACCEPTED: ApplicationStage.OFFER,
+    ApplicationStatus.REJECTED: ApplicationStage.CLOSED,
+    ApplicationStatus.WITHDRAWN: ApplicationStage.CLOSED,
+    ApplicationStatus.DECLINED: ApplicationStage.CLOSED,
+    ApplicationStatus.NOT_SELECTED: ApplicationStage.CLOSED,
+}
+
+
+class CriterionKind(models.TextChoices):
+    """What a scorecard criterion measures."""
+
+    COMPETENCY = "competency", "UN core competency"
+    TECHNICAL = "technical", "Technical criterion"
+
+
+class ChecklistItemKind(models.TextChoices):
+    FUNDING = "funding", "Funding confirmed"
+    CONTRACT = "contract", "Contract signed"
+    MEDICAL = "medical", "Medical clearance"
+    SECURITY_CLEARANCE = "security_clearance", "Security clearance"
+    VISA = "visa", "Visa"
+    TRAVEL = "travel", "Travel"
+    PRE_DEPARTURE_TRAINING = "pre_departure_training", "Pre-departure training"
+    HOMECOMING_DEBRIEF = "homecoming_debrief", "Homecoming debrief"
 
 
 class PlacementStatus(models.TextChoices):

@@ -2,15 +2,19 @@
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
+from recruitment import eligibility
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import (
     Application,
     CandidateProfile,
     DutyStation,
+    EligibilityRuleSet,
     Feed,
     Organisation,
     OrganisationMembership,
+    Placement,
     Vacancy,
     VacancySource,
 )
@@ -112,3 +116,71 @@ def feed_list(*, user: Caller) -> QuerySet[Feed]:
     if role == Role.PARTNER:
         return queryset.filter(organisation_id__in=_member_organisation_ids(user))
     return Feed.objects.none()
+
+
+def placement_list(*, user: Caller) -> QuerySet[Placement]:
+    """Placements the caller may see: the placed candidate's own, their organisation's for
+    partner members, all for recruiters and admins."""
+    queryset = Placement.objects.select_related(
+        "organisation", "duty_station", "scheme", "application__candidate"
+    )
+    role = role_of(user)
+    if role in (Role.RECRUITER, Role.ADMIN):
+        return queryset
+    if role == Role.CANDIDATE:
+        return queryset.filter(application__candidate__user=user)
+    if role == Role.PARTNER:
+        return queryset.filter(organisation_id__in=_member_organisation_ids(user))
+    return Placement.objects.none()
+
+
+def rule_set_for(vacancy: Vacancy) -> EligibilityRuleSet | None:
+    """The rules a vacancy is judged by: its own, else its scheme's newest in force at its
+    closing date (or today)."""
+    if vacancy.rule_set_id is not None:
+        return vacancy.rule_set
+    if vacancy.scheme_id is None:
+        return None
+    on = (vacancy.closes_at or timezone.now()).date()
+    return (
+        EligibilityRuleSet.objects.filter(scheme_id=vacancy.scheme_id, effective_from__lte=on)
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+
+
+def eligibility_for(*, profile: CandidateProfile, vacancy: Vacancy) -> dict[str, object]:
+    """The explained eligibility of a candidate for a vacancy, as stored on applications:
+    {"eligible", "rule_set" (version or None), "checks": [{"rule", "passed", "detail"}]}."""
+    rule_set = rule_set_for(vacancy)
+    if rule_set is None:
+        return {"eligible": True, "rule_set": None, "checks": []}
+    candidate = eligibility.CandidateFacts(
+        date_of_birth=profile.date_of_birth,
+        citizenships=tuple(profile.citizenships),
+        education=tuple(
+            eligibility.Degree(item.level, item.completed_on) for item in profile.education.all()
+        ),
+        experience=tuple(
+            eligibility.Job(item.start_date, item.end_date, item.is_international)
+            for item in profile.experience.all()
+        ),
+        languages=tuple(
+            eligibility.Language(item.language, item.skill, item.level, item.scale)
+            for item in profile.languages.all()
+        ),
+    )
+    facts = eligibility.VacancyFacts(
+        closes_at=vacancy.closes_at.date() if vacancy.closes_at else None,
+        planned_start=vacancy.planned_start_date,
+        planned_end=vacancy.planned_end_date,
+        grade=vacancy.grade,
+        duty_station_countries=tuple(str(s.country) for s in vacancy.duty_stations.all()),
+    )
+    result = eligibility.evaluate(
+        candidate,
+        facts,
+        eligibility.RuleSet(version=rule_set.version, rules=rule_set.rules),
+        today=timezone.localdate(),
+    )
+    return result.as_dict()

@@ -1,7 +1,7 @@
 """Writes that are not status changes: users, tokens, vacancies' fields, candidate profiles."""
 
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -15,10 +15,12 @@ from recruitment.models import (
     CandidateProfile,
     DutyStation,
     Education,
+    Evaluation,
     Experience,
     LanguageSkill,
     Organisation,
     OrganisationMembership,
+    PlacementChecklistItem,
     User,
     Vacancy,
 )
@@ -94,7 +96,8 @@ def api_token_revoke(*, token: ApiToken) -> None:
 _VACANCY_FIELDS = (
     "organisation", "title", "reference", "grade", "grade_raw", "category", "contract_type",
     "number_of_posts", "opens_at", "closes_at", "closes_at_raw", "closes_at_zone", "description",
-    "scheme", "funding_status",
+    "scheme", "funding_status", "planned_start_date", "planned_end_date", "blind_review",
+    "scorecard_template", "rule_set",
 )  # fmt: skip
 
 
@@ -134,7 +137,17 @@ def vacancy_update(
     duty_stations: Iterable[DutyStation] | None = None,
 ) -> Vacancy:
     """Change a vacancy's fields (never its status or sources; the organisation only when the
-    caller, a recruiter or admin, names one)."""
+    caller, a recruiter or admin, names one). The scorecard cannot change once reviewers have
+    scored with it: DomainValidationError(code="scorecard_locked")."""
+    if (
+        "scorecard_template" in data
+        and data["scorecard_template"] != vacancy.scorecard_template
+        and Evaluation.objects.filter(application__vacancy=vacancy).exists()
+    ):
+        raise DomainValidationError(
+            "Reviewers have scored with this scorecard; it can no longer change.",
+            code="scorecard_locked",
+        )
     _vacancy_assign(vacancy, data)
     with transaction.atomic():
         vacancy.save()
@@ -161,3 +174,12 @@ def candidate_profile_update(
                 model.objects.filter(profile=profile).delete()
                 model.objects.bulk_create(model(profile=profile, **item) for item in data[field])
     return profile
+
+
+def checklist_item_complete(
+    *, item: PlacementChecklistItem, user: AbstractBaseUser, completed: bool, now: datetime
+) -> PlacementChecklistItem:
+    """Mark a placement's checklist item done (by whom, when) or undo it."""
+    item.completed_at, item.completed_by = (now, user) if completed else (None, None)
+    item.save(update_fields=["completed_at", "completed_by", "updated_at"])
+    return item

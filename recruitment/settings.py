@@ -156,6 +156,8 @@ SPECTACULAR_SETTINGS = {
         "GradeEnum": "recruitment.enums.Grade",
         "RoleEnum": "recruitment.enums.Role",
         "FeedKindEnum": "recruitment.enums.FeedKind",
+        "DegreeLevelEnum": "recruitment.enums.DegreeLevel",
+        "OutboxStatusEnum": "recruitment.enums.OutboxStatus",
         "FeedRunStatusEnum": "recruitment.enums.FeedRunStatus",
         "CountryEnum": "api.serializers.common.COUNTRY_CHOICES",
     },
@@ -220,3 +222,18 @@ FEED_READ_TIMEOUT_SECONDS = float(os.environ.get("FEED_READ_TIMEOUT_SECONDS", "2
 FEED_TOTAL_TIMEOUT_SECONDS = float(os.environ.get("FEED_TOTAL_TIMEOUT_SECONDS", "60"))
 # A vacancy missing from this many complete, successful fetches in a row is closed.
 FEED_MISSING_CLOSE_AFTER = int(os.environ.get("FEED_MISSING_CLOSE_AFTER", "3"))
+
+# Outbox delivery: a claimed row is held this long; retries back off exponentially from the
+# base to the cap; after the last attempt a row is dead (visible, redeliverable).
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "120"))  # > actor limit
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_BACKOFF_BASE_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_BASE_SECONDS", "10"))
+OUTBOX_BACKOFF_MAX_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
+# The relay re-enqueues a due row only after this grace: the on-commit fast path goes first.
+OUTBOX_RELAY_GRACE_SECONDS = float(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "30"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Links in emails: the candidate portal, and this API's public address (unsubscribe links).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:3000").rstrip("/")
+PUBLIC_API_URL = os.environ.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seconds an SMTP connection may block a delivery.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))

@@ -2,10 +2,12 @@
 
 import html
 import re
+from datetime import date
 
 import nh3
 from django_countries import countries
 
+from recruitment.enums import ContractType
 from recruitment.exceptions import DomainValidationError
 
 # Tags a vacancy description may keep; everything else is unwrapped (its text stays).
@@ -51,3 +53,24 @@ def validate_country_code(code: str) -> str:
     if normalised not in countries:
         raise DomainValidationError(f"Unknown country code: {code!r}.", code="invalid_country")
     return normalised
+
+
+def validate_contract_term(*, contract_type: str, start: date, end: date) -> None:
+    """UN contract rules for one term: temporary at most 364 days; fixed-term 1 to 5 years.
+
+    Raises DomainValidationError(code="contract_invalid") with the rule that was broken.
+    """
+    days = (end - start).days
+    if days <= 0:
+        raise DomainValidationError(
+            "The end date must be after the start date.", code="contract_invalid"
+        )
+    if contract_type == ContractType.TEMPORARY and days > 364:
+        raise DomainValidationError(
+            f"A temporary appointment lasts at most 364 days, not {days}.", code="contract_invalid"
+        )
+    if contract_type == ContractType.FIXED_TERM and not 365 <= days <= 5 * 365 + 1:
+        raise DomainValidationError(
+            f"A fixed-term appointment runs 1 to 5 years a term, not {days} days.",
+            code="contract_invalid",
+        )

@@ -3,10 +3,13 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models.functions import Now
 
 from recruitment.enums import FeedRunStatus, OutboxKind, OutboxStatus
-from recruitment.models import Application, Feed, Placement, Vacancy
+from recruitment.models import Application, Feed, Organisation, Placement, Vacancy
 
 
 class StatusChange(models.Model):
@@ -63,12 +66,19 @@ class OutboxMessage(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    subscription = models.ForeignKey(
+        "workflows.WebhookSubscription",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
     payload = models.JSONField(default=dict)  # ids and statuses only, never personal data
     status = models.CharField(
         max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(db_default=Now())  # the database's clock, as the claim
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -136,3 +146,53 @@ class FeedRun(models.Model):
             name: getattr(self, name)
             for name in ("created", "updated", "unchanged", "missing", "closed", "rejected")
         }
+
+
+class WebhookSubscription(models.Model):
+    """An endpoint that receives signed events (Standard Webhooks), owned by a partner
+    organisation's member, a recruiter or an API client."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+    )
+    # A partner's subscription receives only its organisation's events.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    url = models.URLField(max_length=500)
+    event_types = ArrayField(models.CharField(max_length=60))
+    secret = models.CharField(max_length=100)
+    # After a rotation the old secret also signs for 24 hours, so receivers can switch over.
+    previous_secret = models.CharField(max_length=100, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["event_types"], name="webhook_event_types")]
+
+    def __str__(self) -> str:
+        return f"webhook {self.pk}"
+
+
+class WebhookDelivery(models.Model):
+    """One attempt to deliver one event to one subscription: status code, latency, error."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="deliveries")
+    attempt = models.PositiveIntegerField()
+    status_code = models.PositiveIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"delivery {self.pk} of {self.message_id}"

@@ -6,12 +6,19 @@ from datetime import timedelta
 import dramatiq
 from django.db.models import Max
 from django.utils import timezone
-from dramatiq_crontab import cron
+from dramatiq_crontab import cron, interval
 
 from recruitment.models import Feed
 from workflows import broker  # noqa: F401  (binds the actors below to the configured broker)
+from workflows.alerts import saved_search_alerts_instant, saved_search_digests, silence_alerts
 from workflows.feeds.sync import vacancy_feed_sync_run
 from workflows.models import FeedRun
+from workflows.notifications import (
+    PermanentDeliveryError,
+    outbox_bury_abandoned,
+    outbox_deliver,
+    outbox_due_ids,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +53,61 @@ def schedule_feed_syncs() -> None:
         .annotate(last_run=Max("runs__started_at"))
         .values_list("pk", "interval_minutes", "last_run")
     )
-    for feed_id, interval, last_run in feeds:
-        if last_run is None or last_run <= now - timedelta(minutes=interval):
+    for feed_id, minutes, last_run in feeds:
+        if last_run is None or last_run <= now - timedelta(minutes=minutes):
             run = FeedRun.objects.create(feed_id=feed_id, trigger="schedule")
             sync_feed.send(feed_id, run.pk)
+
+
+@dramatiq.actor(
+    actor_name="workflows.deliver_outbox_message",
+    queue_name="notifications",
+    max_retries=0,
+    time_limit=60_000,
+    throws=(PermanentDeliveryError,),
+)
+def deliver_outbox_message(message_id: int) -> None:
+    """Deliver one outbox message (email or webhook) if it is due.
+
+    Safe to run twice: the row is claimed with a lease, so a second run finds it delivered or
+    held and does nothing. Retries are the outbox's own (backoff on the row, re-enqueued by the
+    relay), not dramatiq's, so a lost broker message loses nothing.
+    """
+    outcome = outbox_deliver(message_id)
+    logger.info("outbox message", extra={"message_id": message_id, "outcome": outcome})
+
+
+@interval(seconds=10)
+@dramatiq.actor(actor_name="workflows.relay_outbox", queue_name="notifications", max_retries=0)
+def relay_outbox() -> None:
+    """Enqueue every outbox row that is due, or whose delivery lease expired.
+
+    Safe to run twice: enqueuing a row twice makes two deliveries race for one claim.
+    """
+    outbox_bury_abandoned()
+    for message_id in outbox_due_ids():
+        deliver_outbox_message.send(message_id)
+
+
+@dramatiq.actor(actor_name="workflows.alert_saved_searches", queue_name="notifications")
+def alert_saved_searches(vacancy_ids: list[int]) -> None:
+    """Email the instant saved searches these newly published vacancies match.
+
+    Sent once, on commit of the publication; a retry after a crash may alert twice, which the
+    email's event id lets providers dedupe."""
+    sent = saved_search_alerts_instant(vacancy_ids=vacancy_ids, now=timezone.now())
+    logger.info("job alerts", extra={"vacancies": len(vacancy_ids), "emails": sent})
+
+
+@cron("0 7 * * *")
+@dramatiq.actor(actor_name="workflows.send_daily_digests", queue_name="notifications")
+def send_daily_digests() -> None:
+    """The daily job-alert digests. Safe to run twice: each search remembers its last digest."""
+    logger.info("daily digests", extra={"emails": saved_search_digests(now=timezone.now())})
+
+
+@cron("0 8 * * *")
+@dramatiq.actor(actor_name="workflows.send_silence_alerts", queue_name="notifications")
+def send_silence_alerts() -> None:
+    """Alert recruiters of applications waiting too long. Safe to run twice: one a day each."""
+    logger.info("silence alerts", extra={"emails": silence_alerts(now=timezone.now())})

@@ -1,25 +1,65 @@
-"""Applications as candidates, partners and recruiters see them."""
+"""Applications as candidates, partners and recruiters see them, and transition requests."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from recruitment.enums import STAGE_OF_STATUS, ApplicationStage, ApplicationStatus, Role
 from recruitment.models import Application
+from workflows.models import ApplicationStatusChange
+from workflows.transitions import APPLICATION_TRANSITIONS, allowed_targets
 
 from .common import StrictSerializer
 
 
+def caller_role(context) -> str | None:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
+    """`status` is the internal stage, null for candidates, who see the coarse `stage`;
+    `evaluation_score` is for recruiters and admins only."""
+
     vacancy_title = serializers.CharField(source="vacancy.title", read_only=True)
     organisation = serializers.SlugRelatedField(
         source="vacancy.organisation", slug_field="slug", read_only=True
     )
+    stage = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+    allowed_transitions = serializers.SerializerMethodField()
+    evaluation_score = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
         fields = [
-            "id", "vacancy", "vacancy_title", "organisation", "candidate", "status",
-            "status_changed_at", "version", "created_at", "updated_at",
+            "id", "vacancy", "vacancy_title", "organisation", "candidate", "stage", "status",
+            "status_changed_at", "allowed_transitions", "eligibility_snapshot",
+            "evaluation_score", "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=ApplicationStage.choices))
+    def get_stage(self, application):
+        return STAGE_OF_STATUS[application.status]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=ApplicationStatus.choices, allow_null=True)
+    )
+    def get_status(self, application):
+        return None if caller_role(self.context) == Role.CANDIDATE else application.status
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, application):
+        role = caller_role(self.context)
+        return allowed_targets(APPLICATION_TRANSITIONS, application.status, role) if role else []
+
+    @extend_schema_field(serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True))
+    def get_evaluation_score(self, application):
+        if caller_role(self.context) not in (Role.RECRUITER, Role.ADMIN):
+            return None
+        score = application.evaluation_score
+        return None if score is None else f"{score:.2f}"
 
 
 class ApplicationCreateRequestSerializer(StrictSerializer):
@@ -28,3 +68,74 @@ class ApplicationCreateRequestSerializer(StrictSerializer):
 
 class WithdrawRequestSerializer(StrictSerializer):
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class TransitionRequestSerializer(StrictSerializer):
+    to = serializers.CharField(max_length=30, help_text="The status to move to.")
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reason_code = serializers.SlugField(
+        max_length=50, required=False, allow_blank=True, default="",
+        help_text="A structured reason, e.g. `experience_insufficient`, `eligibility_override`.",
+    )  # fmt: skip
+
+
+class ApplicationTransitionRequestSerializer(TransitionRequestSerializer):
+    to = serializers.ChoiceField(choices=ApplicationStatus.choices)
+
+
+class BulkTransitionRequestSerializer(ApplicationTransitionRequestSerializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=500
+    )
+
+    def validate_ids(self, value):
+        return list(dict.fromkeys(value))  # each application once, in the order given
+
+
+class BulkItemResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["moved", "unchanged", "error"])
+    status = serializers.CharField(allow_null=True)
+    code = serializers.CharField(allow_blank=True)
+    detail = serializers.CharField(allow_blank=True)
+
+
+class BulkTransitionResponseSerializer(serializers.Serializer):
+    results = BulkItemResultSerializer(many=True)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    """One move; candidates see coarse stages and never who made the move."""
+
+    from_status = serializers.SerializerMethodField()
+    to_status = serializers.SerializerMethodField()
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApplicationStatusChange
+        fields = ["id", "from_status", "to_status", "actor", "reason", "reason_code", "created_at"]
+        read_only_fields = fields
+
+    def _shown(self, status):
+        if caller_role(self.context) == Role.CANDIDATE and status:
+            return STAGE_OF_STATUS.get(status, status)
+        return status
+
+    def get_from_status(self, change) -> str:
+        return self._shown(change.from_status)
+
+    def get_to_status(self, change) -> str:
+        return self._shown(change.to_status)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_actor(self, change):
+        return (
+            change.actor_id if caller_role(self.context) in (Role.RECRUITER, Role.ADMIN) else None
+        )
+
+    def to_representation(self, change):
+        data = super().to_representation(change)
+        request = self.context.get("request")
+        if caller_role(self.context) == Role.CANDIDATE and change.actor_id != request.user.pk:
+            data["reason"] = data["reason_code"] = ""  # internal reasons stay internal
+        return data

@@ -84,7 +84,8 @@ class CandidateProfileSerializer(StrictModelSerializer):
     class Meta:
         model = CandidateProfile
         fields = [
-            "id", "email", "given_name", "family_name", "date_of_birth", "citizenships", "phone",
+            "id", "email", "given_name", "family_name", "date_of_birth", "gender", "citizenships",
+            "phone",
             "country_of_residence", "summary", "education", "experience", "languages",
             "created_at", "updated_at",
         ]  # fmt: skip

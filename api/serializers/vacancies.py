@@ -4,7 +4,7 @@ from django.utils import timezone
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from recruitment.enums import ContractType, Grade
+from recruitment.enums import ContractType, FundingStatus, Grade
 from recruitment.models import DutyStation, Organisation, Scheme, Vacancy, VacancySource
 
 from .common import StrictModelSerializer
@@ -37,7 +37,8 @@ class VacancySerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "reference", "organisation", "scheme", "grade", "grade_raw",
             "category", "contract_type", "number_of_posts", "opens_at", "closes_at",
-            "closes_at_raw", "closes_at_zone", "duty_stations", "status", "funding_status",
+            "closes_at_raw", "closes_at_zone", "closes_at_status", "duty_stations", "status",
+            "funding_status", "planned_start_date", "planned_end_date", "blind_review",
             "description", "sources", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
@@ -64,10 +65,15 @@ class VacancyWriteSerializer(StrictModelSerializer):
         queryset=DutyStation.objects.all(), many=True, required=False
     )
     description = serializers.CharField(max_length=100_000, allow_blank=True)
+    funding_status = serializers.ChoiceField(
+        choices=FundingStatus.choices,
+        required=False,
+        help_text="Recruiters and admins only: the donor's funding; offers need `confirmed`.",
+    )
     closes_at = serializers.DateTimeField()
 
     server_set_fields = frozenset(
-        {"id", "status", "funding_status", "sources", "closes_at_zone", "created_at", "updated_at"}
+        {"id", "status", "sources", "closes_at_zone", "created_at", "updated_at"}
     )
 
     class Meta:
@@ -75,7 +81,8 @@ class VacancyWriteSerializer(StrictModelSerializer):
         fields = [
             "title", "description", "closes_at", "organisation", "scheme", "reference", "grade",
             "grade_raw", "category", "contract_type", "number_of_posts", "opens_at",
-            "duty_station_ids",
+            "duty_station_ids", "planned_start_date", "planned_end_date", "funding_status",
+            "blind_review", "scorecard_template", "rule_set",
         ]  # fmt: skip
         extra_kwargs = {"number_of_posts": {"min_value": 1, "max_value": 1000}}
 
@@ -93,3 +100,17 @@ class VacancyWriteSerializer(StrictModelSerializer):
         if "closes_at" in attrs and isinstance(self.initial_data.get("closes_at"), str):
             attrs["closes_at_raw"] = self.initial_data["closes_at"]
         return attrs
+
+
+class EligibilityCheckSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="e.g. `age`, `nationalities`, `languages:fr`.")
+    passed = serializers.BooleanField()
+    detail = serializers.CharField()
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    rule_set = serializers.IntegerField(
+        allow_null=True, help_text="The version of the rule set used; null when none applies."
+    )
+    checks = EligibilityCheckSerializer(many=True)

@@ -1,6 +1,6 @@
 """Applications: candidates apply and withdraw; partners see nominations; staff see all."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,28 +10,43 @@ from api.permissions import role_of
 from api.serializers.applications import (
     ApplicationCreateRequestSerializer,
     ApplicationSerializer,
+    ApplicationTransitionRequestSerializer,
+    BulkTransitionRequestSerializer,
+    BulkTransitionResponseSerializer,
+    StatusChangeSerializer,
     WithdrawRequestSerializer,
 )
+from api.versioning import etag_for, expected_version
 from recruitment import selectors
-from recruitment.enums import ApplicationStatus, Role
+from recruitment.enums import STAGE_OF_STATUS, ApplicationStatus, Role
 from recruitment.models import Application
-from workflows.services import application_submit, application_transition
+from workflows.exceptions import InvalidTransition
+from workflows.services import (
+    application_bulk_transition,
+    application_submit,
+    application_transition,
+)
+
+IF_MATCH = OpenApiParameter(
+    "If-Match", str, OpenApiParameter.HEADER, required=False,
+    description="The `ETag` (version) you last read; a stale one answers 412 and changes nothing.",
+)  # fmt: skip
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                          viewsets.GenericViewSet):  # fmt: skip
     """Applications to vacancies.
 
-    A candidate applies with `{"vacancy": id}`, and lists, reads and withdraws only their own.
-    Members of a partner organisation see the applications nominated to its vacancies.
-    Recruiters and admins see all.
+    A candidate applies with `{"vacancy": id}`, and lists, reads and withdraws only their own
+    (seeing the coarse `stage`, not the internal `status`). Members of a partner organisation
+    see the applications nominated to its vacancies and record interview and selection
+    outcomes. Recruiters and admins see all and move them through the pipeline.
     """
 
+    queryset = Application.objects.none()  # for schema generation; real reads go through selectors
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering_fields = ["id", "created_at", "updated_at", "status_changed_at"]
-
-    queryset = Application.objects.none()  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
         return selectors.application_list(user=self.request.user)
@@ -42,10 +57,32 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             self.permission_denied(request, "Log in to see applications.")
         if self.action in ("create", "withdraw") and role_of(request) != Role.CANDIDATE:
             self.permission_denied(request, "Only candidates apply and withdraw.")
+        if self.action == "bulk_transitions" and role_of(request) not in (Role.RECRUITER,
+                                                                           Role.ADMIN):  # fmt: skip
+            self.permission_denied(request, "Only recruiters move applications in bulk.")
+
+    def _transition(self, **kwargs):
+        """application_transition, with a candidate's 409 told in stages, not internal ones."""
+        try:
+            return application_transition(actor=self.request.user, **kwargs)
+        except InvalidTransition as error:
+            if role_of(self.request) == Role.CANDIDATE and "current_status" in error.extra:
+                stage = STAGE_OF_STATUS[error.extra["current_status"]]
+                error.extra["current_status"] = stage
+                error.detail = f"Cannot move from {stage} to {kwargs['to_status']}."
+            raise
 
     def _respond(self, application_id, http_status=status.HTTP_200_OK):
         application = self.get_queryset().get(pk=application_id)
-        return Response(ApplicationSerializer(application).data, status=http_status)
+        response = Response(
+            ApplicationSerializer(application, context={"request": self.request}).data,
+            status=http_status,
+        )
+        response["ETag"] = etag_for(application.version)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object().pk)
 
     @extend_schema(
         request=ApplicationCreateRequestSerializer, responses={201: ApplicationSerializer}
@@ -66,10 +103,72 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         application = self.get_object()
         serializer = WithdrawRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        application_transition(
+        self._transition(
             application_id=application.pk,
             to_status=ApplicationStatus.WITHDRAWN,
-            actor=request.user,
             reason=serializer.validated_data["reason"],
         )
         return self._respond(application.pk)
+
+    @extend_schema(
+        summary="Move this application to another status",
+        request=ApplicationTransitionRequestSerializer,
+        responses={200: ApplicationSerializer},
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        """Moves allowed for the caller's role are listed in `allowed_transitions`; any other
+        answers 409 with the current status and the allowed targets. Offers need the vacancy's
+        funding confirmed. A candidate withdraws, accepts or declines; a recruiter screens,
+        shortlists, nominates, rejects and un-rejects; a partner records interview and
+        selection outcomes of nominated candidates."""
+        application = self.get_object()
+        serializer = ApplicationTransitionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self._transition(
+            application_id=application.pk,
+            to_status=serializer.validated_data["to"],
+            reason=serializer.validated_data["reason"],
+            reason_code=serializer.validated_data["reason_code"],
+            expected_version=expected_version(request),
+        )
+        return self._respond(application.pk)
+
+    @extend_schema(
+        summary="Move many applications at once",
+        request=BulkTransitionRequestSerializer,
+        responses={200: BulkTransitionResponseSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-transitions")
+    def bulk_transitions(self, request):
+        """Each application moves in its own transaction and gets its own result. Repeating
+        the call is harmless: applications already in the target status are `unchanged`."""
+        serializer = BulkTransitionRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        results = application_bulk_transition(
+            application_ids=data["ids"],
+            to_status=data["to"],
+            actor=request.user,
+            reason=data["reason"],
+            reason_code=data["reason_code"],
+        )
+        return Response({"results": [vars(result) for result in results]})
+
+    @extend_schema(summary="Status history", responses={200: StatusChangeSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        """Every move, oldest first. Candidates see coarse stages, without internal reasons or
+        who made the move."""
+        application = self.get_object()
+        changes = list(application.status_changes.order_by("id"))
+        if role_of(request) == Role.CANDIDATE:
+            changes = [
+                change for change in changes
+                if not change.from_status
+                or STAGE_OF_STATUS[change.from_status] != STAGE_OF_STATUS[change.to_status]
+            ]  # fmt: skip
+        return Response(
+            StatusChangeSerializer(changes, many=True, context={"request": request}).data
+        )

@@ -1,16 +1,22 @@
 """Organisations, duty stations and schemes: everyone reads, admins write."""
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from api.filters import DutyStationFilterSet, OrganisationFilterSet
-from api.permissions import AdminWritesOthersRead
+from api.permissions import AdminWritesOthersRead, role_of
+from api.serializers.placements import CrisisRequestSerializer, CrisisResponseSerializer
 from api.serializers.reference import (
     DutyStationSerializer,
     OrganisationSerializer,
     SchemeSerializer,
 )
+from recruitment.enums import Role
 from recruitment.models import DutyStation, DutyStationClassification, Organisation, Scheme
+from workflows.services import duty_station_crisis
 
 
 class OrganisationViewSet(viewsets.ModelViewSet):
@@ -38,6 +44,34 @@ class DutyStationViewSet(viewsets.ModelViewSet):
     filterset_class = DutyStationFilterSet
     ordering_fields = ["id", "city", "updated_at"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def check_permissions(self, request):
+        if self.action == "crisis":
+            if role_of(request) not in (Role.RECRUITER, Role.ADMIN):
+                self.permission_denied(request, "Only recruiters and admins act in a crisis.")
+            return
+        super().check_permissions(request)
+
+    @extend_schema(
+        summary="Crisis: move every deployed placement here",
+        request=CrisisRequestSerializer,
+        responses={200: CrisisResponseSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def crisis(self, request, pk=None):
+        """Moves every deployed placement at this duty station to `remote`, `suspended` or
+        `evacuated`, each with its own audit row and notification. Safe to repeat: placements
+        already there are listed as `unchanged`."""
+        station = self.get_object()
+        serializer = CrisisRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = duty_station_crisis(
+            duty_station_id=station.pk,
+            to_status=serializer.validated_data["to"],
+            actor=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(result)
 
 
 class SchemeViewSet(viewsets.ModelViewSet):

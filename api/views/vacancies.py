@@ -1,5 +1,6 @@
 """Vacancies: everyone reads published ones; partners manage their own; staff manage all."""
 
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
@@ -7,13 +8,18 @@ from rest_framework.response import Response
 
 from api.filters import VacancyFilterSet
 from api.permissions import role_of
-from api.serializers.vacancies import VacancySerializer, VacancyWriteSerializer
+from api.serializers.vacancies import (
+    EligibilitySerializer,
+    VacancySerializer,
+    VacancyWriteSerializer,
+)
 from recruitment import selectors, services
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import Vacancy
 from workflows.services import vacancy_transition
 
 WRITER_ROLES = (Role.PARTNER, Role.RECRUITER, Role.ADMIN)
+STAFF_ONLY_FIELDS = ("funding_status", "scorecard_template", "rule_set", "blind_review")
 
 
 class VacancyViewSet(viewsets.ModelViewSet):
@@ -47,12 +53,22 @@ class VacancyViewSet(viewsets.ModelViewSet):
         ):
             self.permission_denied(request, "Only partner members and staff manage vacancies.")
 
+    def _check_partner_fields(self, data):
+        """Partners post and edit their vacancies' content, not the programme's decisions."""
+        if role_of(self.request) != Role.PARTNER:
+            return
+        errors = {
+            field: ["Set by the national agency's recruiters."]
+            for field in STAFF_ONLY_FIELDS
+            if field in data
+        }
+        if "organisation" in data:
+            errors["organisation"] = ["Your vacancies belong to your organisation."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+
     def _organisation(self, data):
         if role_of(self.request) == Role.PARTNER:
-            if "organisation" in data:
-                raise exceptions.ValidationError(
-                    {"organisation": ["Your vacancies belong to your organisation."]}
-                )
             organisation = selectors.organisation_of(self.request.user)
             if organisation is None:
                 self.permission_denied(self.request, "You belong to no organisation.")
@@ -70,6 +86,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         serializer = VacancyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        self._check_partner_fields(data)
         organisation = self._organisation(data)
         vacancy = services.vacancy_create(
             organisation=organisation,
@@ -86,10 +103,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         serializer = VacancyWriteSerializer(vacancy, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        if "organisation" in data and role_of(request) == Role.PARTNER:
-            raise exceptions.ValidationError(
-                {"organisation": ["Your vacancies belong to your organisation."]}
-            )
+        self._check_partner_fields(data)
         services.vacancy_update(
             vacancy=vacancy, data=data, duty_stations=data.pop("duty_station_ids", None)
         )
@@ -98,6 +112,19 @@ class VacancyViewSet(viewsets.ModelViewSet):
     @extend_schema(request=VacancyWriteSerializer, responses={200: VacancySerializer})
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(summary="Am I eligible?", responses={200: EligibilitySerializer})
+    @action(detail=True, methods=["get"])
+    def eligibility(self, request, pk=None):
+        """The calling candidate's eligibility for this vacancy, rule by rule, with the version
+        of the rule set used. The same result is stored on an application when applying."""
+        if role_of(request) != Role.CANDIDATE:
+            self.permission_denied(request, "Eligibility is checked for the calling candidate.")
+        vacancy = self.get_object()
+        profile = selectors.candidate_profile_get(user=request.user)
+        if profile is None:
+            raise Http404
+        return Response(selectors.eligibility_for(profile=profile, vacancy=vacancy))
 
     @extend_schema(summary="Publish a draft or closed vacancy", request=None,
                    responses={200: VacancySerializer})  # fmt: skip

@@ -24,6 +24,8 @@ class Application(TimeStampedModel):
     nominated_at = models.DateTimeField(null=True, blank=True)
     eligibility_snapshot = models.JSONField(default=dict, blank=True)
     match_score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    # Mean of the reviewers' weighted scorecard totals (0-100); kept current by evaluations.
+    evaluation_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     # Bumped on every status change; clients send it back in If-Match.
     version = models.PositiveIntegerField(default=1)

@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django_countries.fields import CountryField
 
-from recruitment.enums import DegreeLevel, LanguageScale, LanguageSkillKind
+from recruitment.enums import AlertFrequency, DegreeLevel, Gender, LanguageScale, LanguageSkillKind
 from recruitment.models.common import TimeStampedModel, enum_check
 
 
@@ -19,6 +19,7 @@ class CandidateProfile(TimeStampedModel):
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=12, choices=Gender.choices, blank=True)
     # ISO 3166-1 alpha-2 codes; an array so "holds this citizenship" is one GIN-indexed lookup.
     citizenships = ArrayField(models.CharField(max_length=2), default=list, blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -107,3 +108,25 @@ class LanguageSkill(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.language}/{self.skill} of {self.profile_id}"
+
+
+class SavedSearch(TimeStampedModel):
+    """A candidate's job alert: vacancy search criteria, sent instantly or as a daily digest."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=100)
+    criteria = models.JSONField(default=dict)  # keys of recruitment.vacancy_search.SEARCH_FIELDS
+    frequency = models.CharField(
+        max_length=10, choices=AlertFrequency.choices, default=AlertFrequency.DAILY
+    )
+    # The digest covers vacancies published after this moment.
+    last_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [enum_check("frequency", AlertFrequency, "saved_search_frequency_valid")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,8 @@ class Scheme(TimeStampedModel):
     employer_of_record = models.CharField(max_length=200, blank=True)
     max_duration_months = models.PositiveSmallIntegerField(null=True, blank=True)
     allows_recruiter_override = models.BooleanField(default=False)
+    # The promised longest wait in one stage; longer waits alert the responsible recruiters.
+    max_days_in_stage = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]

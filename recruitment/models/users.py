@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from recruitment.enums import Role
+from recruitment.enums import Language, Role
 from recruitment.models.common import TimeStampedModel, enum_check
 
 
@@ -39,6 +39,7 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     api_client_scopes = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
 
     objects = UserManager()
 
@@ -78,3 +79,21 @@ class ApiToken(TimeStampedModel):
 
     def is_valid(self, now: datetime | None = None) -> bool:
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
+
+
+class NotificationPreference(TimeStampedModel):
+    """Whether a user gets email for one event type (no row: the event type's default)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    event_type = models.CharField(max_length=60)
+    email = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event_type"], name="preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} email={self.email} for {self.user_id}"

@@ -49,6 +49,26 @@ class Vacancy(TimeStampedModel):
     # vacancy that carries no job number (see workflows/feeds/sync.py). Blank when incomplete.
     fingerprint = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)  # sanitised HTML
+    # The assignment's planned dates: age limits of some schemes are measured at its end.
+    planned_start_date = models.DateField(null=True, blank=True)
+    planned_end_date = models.DateField(null=True, blank=True)
+    # A vacancy's own rules override its scheme's newest rule set.
+    rule_set = models.ForeignKey(
+        "recruitment.EligibilityRuleSet",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
+    scorecard_template = models.ForeignKey(
+        "recruitment.ScorecardTemplate",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="vacancies",
+    )
+    # Reviewers then see no name, nationality, age or gender.
+    blind_review = models.BooleanField(default=False)
     status = models.CharField(
         max_length=20, choices=VacancyStatus.choices, default=VacancyStatus.DRAFT
     )

@@ -45,8 +45,9 @@ def listed_ids(response):
     return [item["id"] for item in body["results"]]
 
 
-def body_of(application):
-    """The representation of `application` as stored now."""
+def body_of(application, *, stage, status, allowed_transitions, evaluation_score=None):
+    """The representation of `application` as stored now, with what the caller's role sees of
+    it given explicitly."""
     application.refresh_from_db()
     return {
         "id": application.pk,
@@ -54,12 +55,25 @@ def body_of(application):
         "vacancy_title": application.vacancy.title,
         "organisation": application.vacancy.organisation.slug,
         "candidate": application.candidate_id,
-        "status": application.status,
+        "stage": stage,
+        "status": status,
         "status_changed_at": iso(application.status_changed_at),
+        "allowed_transitions": allowed_transitions,
+        "eligibility_snapshot": application.eligibility_snapshot,
+        "evaluation_score": evaluation_score,
         "version": application.version,
         "created_at": iso(application.created_at),
         "updated_at": iso(application.updated_at),
     }
+
+
+# What a candidate sees of a new application: a coarse stage, no internal status.
+CANDIDATE_VIEW_OF_SUBMITTED = {
+    "stage": "received",
+    "status": None,
+    "allowed_transitions": ["withdrawn"],
+}
+ELIGIBLE_WITHOUT_RULES = {"eligible": True, "rule_set": None, "checks": []}
 
 
 def changes_of(application):
@@ -87,8 +101,12 @@ def test_application_create_submits_with_audit_row_and_outbox_message(organisati
         "vacancy_title": "Education Specialist",
         "organisation": "unicef",
         "candidate": candidate_a.candidate_profile.pk,
-        "status": "submitted",
+        "stage": "received",
+        "status": None,
         "status_changed_at": iso(change.created_at),
+        "allowed_transitions": ["withdrawn"],
+        "eligibility_snapshot": ELIGIBLE_WITHOUT_RULES,
+        "evaluation_score": None,
         "version": 1,
         "created_at": iso(application.created_at),
         "updated_at": iso(application.updated_at),
@@ -105,6 +123,7 @@ def test_application_create_submits_with_audit_row_and_outbox_message(organisati
         "from": "",
         "to": "submitted",
         "changed_at": change.created_at.isoformat(),
+        "vacancy_id": vacancy.pk,
     }
 
 
@@ -114,7 +133,9 @@ def test_application_create_without_deadline_is_accepted(organisation_x, candida
     response = client_for(candidate_a).post(APPLICATIONS_URL, {"vacancy": vacancy.pk})
 
     assert response.status_code == 201
-    assert response.json() == body_of(Application.objects.get())
+    application = Application.objects.get()
+    assert response.json() == body_of(application, **CANDIDATE_VIEW_OF_SUBMITTED)
+    assert application.eligibility_snapshot == ELIGIBLE_WITHOUT_RULES
 
 
 def test_application_create_past_deadline_is_400(organisation_x, candidate_a):
@@ -174,7 +195,9 @@ def test_application_create_after_withdrawing_succeeds(organisation_x, candidate
     response = client.post(APPLICATIONS_URL, {"vacancy": vacancy.pk})
 
     assert response.status_code == 201
-    assert response.json() == body_of(Application.objects.get(pk=response.json()["id"]))
+    assert response.json() == body_of(
+        Application.objects.get(pk=response.json()["id"]), **CANDIDATE_VIEW_OF_SUBMITTED
+    )
     assert sorted(Application.objects.values_list("id", "status")) == [
         (first["id"], "withdrawn"),
         (response.json()["id"], "submitted"),
@@ -269,8 +292,12 @@ def test_application_withdraw_moves_to_withdrawn_with_audit_row(organisation_x, 
         "vacancy_title": "Programme Officer",
         "organisation": "unicef",
         "candidate": candidate_a.candidate_profile.pk,
-        "status": "withdrawn",
+        "stage": "closed",
+        "status": None,
         "status_changed_at": iso(application.status_changed_at),
+        "allowed_transitions": [],
+        "eligibility_snapshot": {},
+        "evaluation_score": None,
         "version": 2,
         "created_at": iso(application.created_at),
         "updated_at": iso(application.updated_at),
@@ -294,8 +321,9 @@ def test_application_withdraw_twice_is_409(organisation_x, candidate_a):
     assert response.status_code == 409
     assert response.json() == {
         "code": "invalid_transition",
-        "detail": "Cannot move from withdrawn to withdrawn.",
-        "current_status": "withdrawn",
+        # candidates see their stage, not the internal status ("withdrawn")
+        "detail": "Cannot move from closed to withdrawn.",
+        "current_status": "closed",
         "requested_status": "withdrawn",
         "allowed_transitions": [],
     }
@@ -363,7 +391,7 @@ def test_application_candidate_reads_own(organisation_x, candidate_a):
     response = client_for(candidate_a).get(detail_url(application))
 
     assert response.status_code == 200
-    assert response.json() == body_of(application)
+    assert response.json() == body_of(application, **CANDIDATE_VIEW_OF_SUBMITTED)
 
 
 def test_application_list_anonymous_is_401(anonymous, organisation_x, candidate_a):
@@ -438,7 +466,12 @@ def test_application_partner_reads_nominated(partner_x, applications_in_every_st
     response = client_for(partner_x).get(detail_url(nominated))
 
     assert response.status_code == 200
-    assert response.json() == body_of(nominated)
+    assert response.json() == body_of(
+        nominated,
+        stage="in_review",
+        status="nominated",
+        allowed_transitions=["interview", "not_selected"],
+    )
 
 
 @pytest.mark.parametrize("fixture", ["recruiter", "admin_user"])

@@ -1,12 +1,18 @@
 """API tests of /api/v1/vacancies/: scoping per role, writes, status actions, filters, paging."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
 from recruitment.enums import FeedKind, VacancyStatus
-from recruitment.models import Feed, Vacancy, VacancySource
+from recruitment.models import (
+    EligibilityRuleSet,
+    Feed,
+    ScorecardTemplate,
+    Vacancy,
+    VacancySource,
+)
 from tests.conftest import client_for
 from tests.factories import make_duty_station, make_scheme, make_vacancy
 from workflows.models import VacancyStatusChange
@@ -175,12 +181,16 @@ def test_vacancy_retrieve_returns_whole_body(anonymous, organisation_x):
         "closes_at": "2030-01-31T17:00:00Z",
         "closes_at_raw": "31 January 2030, 20:00 Nairobi time",
         "closes_at_zone": "Africa/Nairobi",
+        "closes_at_status": "parsed",
         "duty_stations": [
             {"id": nairobi.pk, "city": "Nairobi", "country": "KE"},
             {"id": geneva.pk, "city": "Geneva", "country": "CH"},
         ],
         "status": "published",
         "funding_status": "confirmed",
+        "planned_start_date": None,
+        "planned_end_date": None,
+        "blind_review": False,
         "description": "<p>Work with partners.</p>",
         "sources": [
             {
@@ -259,9 +269,13 @@ def test_vacancy_create_by_partner_returns_draft_of_its_organisation(partner_x, 
         "closes_at": "2030-01-31T17:00:00Z",
         "closes_at_raw": "2030-01-31T20:00:00+03:00",
         "closes_at_zone": "",
+        "closes_at_status": "parsed",
         "duty_stations": [{"id": juba.pk, "city": "Juba", "country": "SS"}],
         "status": "draft",
         "funding_status": "unconfirmed",
+        "planned_start_date": None,
+        "planned_end_date": None,
+        "blind_review": False,
         "description": "<p>Protect children.</p>",
         "sources": [],
         "created_at": iso(vacancy.created_at),
@@ -294,9 +308,13 @@ def test_vacancy_create_with_only_required_fields_uses_defaults(partner_x):
         "closes_at": "2030-01-31T17:00:00Z",
         "closes_at_raw": "2030-01-31T17:00:00Z",
         "closes_at_zone": "",
+        "closes_at_status": "parsed",
         "duty_stations": [],
         "status": "draft",
         "funding_status": "unconfirmed",
+        "planned_start_date": None,
+        "planned_end_date": None,
+        "blind_review": False,
         "description": "<p>Protect children.</p>",
         "sources": [],
         "created_at": iso(vacancy.created_at),
@@ -391,7 +409,6 @@ def test_vacancy_create_with_unknown_field_is_400(partner_x):
         ("id", 4711),
         ("sources", []),
         ("created_at", "2020-01-01T00:00:00Z"),
-        ("funding_status", "confirmed"),
     ],
 )
 def test_vacancy_create_with_server_set_field_is_400(partner_x, field, value):
@@ -400,6 +417,72 @@ def test_vacancy_create_with_server_set_field_is_400(partner_x, field, value):
     assert response.status_code == 400
     assert response.json() == invalid({field: ["This field is read-only."]})
     assert Vacancy.objects.count() == 0
+
+
+def staff_only_value(field: str):
+    """A valid value of a field only recruiters and admins set (rows made on demand)."""
+    if field == "scorecard_template":
+        return ScorecardTemplate.objects.create(name="Core competencies").pk
+    if field == "rule_set":
+        scheme = make_scheme(code="jpo")
+        return EligibilityRuleSet.objects.create(
+            scheme=scheme, version=1, effective_from=date(2030, 1, 1)
+        ).pk
+    return {"funding_status": "confirmed", "blind_review": True}[field]
+
+
+STAFF_ONLY = ["funding_status", "scorecard_template", "rule_set", "blind_review"]
+SET_BY_RECRUITERS = ["Set by the national agency's recruiters."]
+
+
+@pytest.mark.parametrize("field", STAFF_ONLY)
+def test_vacancy_create_by_partner_with_staff_only_field_is_400(partner_x, field):
+    value = staff_only_value(field)
+
+    response = client_for(partner_x).post(URL, draft_body(**{field: value}))
+
+    assert response.status_code == 400
+    assert response.json() == invalid({field: SET_BY_RECRUITERS})
+    assert Vacancy.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", STAFF_ONLY)
+def test_vacancy_patch_by_partner_with_staff_only_field_is_400_and_changes_nothing(
+    partner_x, organisation_x, field
+):
+    vacancy = make_vacancy(organisation=organisation_x, status=VacancyStatus.DRAFT)
+    value = staff_only_value(field)
+    before = snapshot(vacancy.pk)
+
+    response = client_for(partner_x).patch(f"{URL}{vacancy.pk}/", {field: value})
+
+    assert response.status_code == 400
+    assert response.json() == invalid({field: SET_BY_RECRUITERS})
+    assert snapshot(vacancy.pk) == before
+
+
+@pytest.mark.parametrize("caller", ["recruiter", "admin_user"])
+@pytest.mark.parametrize("field", STAFF_ONLY)
+def test_vacancy_patch_by_staff_sets_staff_only_field(request, caller, organisation_x, field):
+    vacancy = make_vacancy(organisation=organisation_x)
+    value = staff_only_value(field)
+
+    response = client_for(request.getfixturevalue(caller)).patch(
+        f"{URL}{vacancy.pk}/", {field: value}
+    )
+
+    assert response.status_code == 200
+    stored = Vacancy.objects.values_list(
+        "funding_status", "scorecard_template_id", "rule_set_id", "blind_review"
+    ).get(pk=vacancy.pk)
+    expected = {
+        "funding_status": "unconfirmed",
+        "scorecard_template": None,
+        "rule_set": None,
+        "blind_review": False,
+        field: value,
+    }
+    assert stored == tuple(expected[name] for name in STAFF_ONLY)
 
 
 @pytest.mark.parametrize(
@@ -520,9 +603,13 @@ def test_vacancy_patch_by_partner_changes_given_fields(partner_x, organisation_x
         "closes_at": "2030-01-31T17:00:00Z",
         "closes_at_raw": "",
         "closes_at_zone": "",
+        "closes_at_status": "parsed",
         "duty_stations": [{"id": kampala.pk, "city": "Kampala", "country": "UG"}],
         "status": "draft",
         "funding_status": "unconfirmed",
+        "planned_start_date": None,
+        "planned_end_date": None,
+        "blind_review": False,
         "description": "<p>Lead.</p>",
         "sources": [],
         "created_at": iso(vacancy.created_at),
@@ -697,9 +784,13 @@ def test_vacancy_action_changes_status_and_writes_audit_row(
         "closes_at": "2030-01-31T17:00:00Z",
         "closes_at_raw": "",
         "closes_at_zone": "",
+        "closes_at_status": "parsed",
         "duty_stations": [],
         "status": to_status,
         "funding_status": "unconfirmed",
+        "planned_start_date": None,
+        "planned_end_date": None,
+        "blind_review": False,
         "description": "<p>Work with partners.</p>",
         "sources": [],
         "created_at": iso(vacancy.created_at),

@@ -40,5 +40,6 @@ def feed_sync_request(*, feed: Feed, trigger: str = "api") -> FeedRun:
 
     with transaction.atomic():
         run = FeedRun.objects.create(feed=feed, trigger=trigger)
-        transaction.on_commit(lambda: sync_feed.send(feed.pk, run.pk))
+        # robust: with the broker down the run stays pending and the schedule picks the feed up.
+        transaction.on_commit(lambda: sync_feed.send(feed.pk, run.pk), robust=True)
     return run

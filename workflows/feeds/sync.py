@@ -37,6 +37,7 @@ from workflows.feeds.base import PARSERS, FeedEntry, FeedParseError, RejectedIte
 from workflows.feeds.fetch import FetchError, fetch_document
 from workflows.feeds.normalise import match_key
 from workflows.models import FeedRun, VacancyStatusChange
+from workflows.outbox import alerts_after_commit, outbox_webhooks_create
 from workflows.services import vacancy_transition
 
 logger = logging.getLogger(__name__)
@@ -236,13 +237,21 @@ def _record_success(feed: Feed, run: FeedRun, status: str) -> None:
 
 
 def _record_failure(feed: Feed, run: FeedRun, error: FetchError | FeedParseError) -> None:
+    """The run failed and the feed's health shows it; subscribers hear of it. Nothing else
+    changed: no vacancy is closed by a failed fetch."""
     message = getattr(error, "message", "") or str(error)
-    Feed.objects.filter(pk=feed.pk).update(
-        last_error=message[:2000],
-        consecutive_failures=F("consecutive_failures") + 1,
-        updated_at=timezone.now(),
-    )
-    _finish(run, FeedRunStatus.FAILED, error_code=error.code, error=message[:2000])
+    with transaction.atomic():
+        Feed.objects.filter(pk=feed.pk).update(
+            last_error=message[:2000],
+            consecutive_failures=F("consecutive_failures") + 1,
+            updated_at=timezone.now(),
+        )
+        _finish(run, FeedRunStatus.FAILED, error_code=error.code, error=message[:2000])
+        outbox_webhooks_create(
+            event_type="feed.run_failed",
+            payload={"feed_id": feed.pk, "run_id": run.pk, "error_code": error.code},
+            organisation_id=feed.organisation_id,
+        )
     logger.warning(
         "feed sync failed", extra={"feed_id": feed.pk, "run_id": run.pk, "code": error.code}
     )
@@ -354,7 +363,7 @@ VACANCY_COLUMNS = (
     "id", "organisation_id", "title", "reference", "grade", "grade_raw", "category",
     "contract_type", "number_of_posts", "opens_at", "closes_at", "closes_at_raw",
     "closes_at_zone", "closes_at_status", "description", "fingerprint", "status",
-    "status_changed_at", "funding_status", "created_at", "updated_at",
+    "status_changed_at", "funding_status", "created_at", "updated_at", "blind_review",
 )  # fmt: skip
 SOURCE_COLUMNS = (
     "vacancy_id", "feed_id", "external_id", "url", "raw_payload", "content_hash",
@@ -532,7 +541,7 @@ def _insert_vacancies(
                 vacancy_id,
                 organisation.pk,
                 *(fields[name] for name in VACANCY_COLUMNS[2:16]),
-                *(status, now, FundingStatus.UNCONFIRMED, now, now),
+                *(status, now, FundingStatus.UNCONFIRMED, now, now, False),
             )
         )
         # A vacancy's first status is part of its creation; its history starts here.
@@ -540,6 +549,10 @@ def _insert_vacancies(
         station_items.append((vacancy_id, entry))
         pairs.extend((member, vacancy_id) for member, _ in group)
     copy_rows(Vacancy, VACANCY_COLUMNS, vacancy_rows)
+    status_column = VACANCY_COLUMNS.index("status")
+    alerts_after_commit(
+        [row[0] for row in vacancy_rows if row[status_column] == VacancyStatus.PUBLISHED]
+    )
     copy_rows(VacancyStatusChange, CHANGE_COLUMNS, change_rows)
     _set_stations(station_items, stations)
     return pairs

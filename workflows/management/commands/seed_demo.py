@@ -46,7 +46,7 @@ ORGANISATIONS = [
 
 SCHEMES = [
     ("jpo", "Junior Professional Officer", 36, {"nationalities": {"allowed": ["NO"]},
-     "age": {"max": 32, "measured_at": "closing_date"},
+     "age": {"max": 31, "measured_at": "closing_date"},
      "education": [{"degree": "master", "years": 2}, {"degree": "bachelor", "years": 3}]}),
     ("unv-specialist", "UN Volunteer specialist", 24, {"age": {"min": 25}, "experience_years": 2}),
     ("unv-youth", "UN Youth Volunteer", 24,

@@ -28,6 +28,7 @@ class Command(BaseCommand):
         if not settings.BROKER_URL:
             worker = Worker(broker, worker_threads=2)
             worker.start()
+            tasks.relay_outbox.send()  # what was accepted before a stop is delivered now
             threading.Thread(target=scheduler.start, name="scheduler", daemon=True).start()
             self.stdout.write("background: in-process worker and scheduler (no BROKER_URL)")
         base = f"http://{options['host']}:{options['port']}"
