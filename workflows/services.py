@@ -134,6 +134,18 @@ def _status_payload(kind: str, obj: models.Model, change: StatusChange) -> dict[
     }
 
 
+def _vacancy_summary(vacancy: Vacancy) -> dict[str, object]:
+    """The public face of a vacancy in webhook payloads (what anyone may read of it)."""
+    return {
+        "id": vacancy.pk,
+        "title": vacancy.title,
+        "organisation": vacancy.organisation.slug,
+        "grade": vacancy.grade,
+        "status": vacancy.status,
+        "closes_at": vacancy.closes_at.isoformat() if vacancy.closes_at else None,
+    }
+
+
 def _announce_application(application: Application, change: StatusChange) -> None:
     """The candidate's email and the subscribers' webhooks for one application move. Partner
     organisations hear of an application only once it was nominated to them."""
@@ -146,7 +158,13 @@ def _announce_application(application: Application, change: StatusChange) -> Non
     )
     outbox_webhooks_create(
         event_type="application.status_changed",
-        payload=payload,
+        # Receivers are recruiters, or the partner once the candidate is nominated to it: both
+        # may see who applied to what. Never names, contact details or scores.
+        payload={
+            **payload,
+            "candidate_id": application.candidate_id,
+            "vacancy": _vacancy_summary(application.vacancy),
+        },
         organisation_id=application.vacancy.organisation_id,
         partners_may_see=application.nominated_at is not None,
     )
@@ -162,7 +180,17 @@ def _announce_placement(placement: Placement, change: StatusChange) -> None:
     )
     outbox_webhooks_create(
         event_type="placement.status_changed",
-        payload=payload,
+        payload={
+            **payload,
+            "application_id": placement.application_id,
+            "organisation": placement.organisation.slug,
+            "duty_station": {
+                "city": placement.duty_station.city,
+                "country": str(placement.duty_station.country),
+            },
+            "start_date": placement.start_date.isoformat(),
+            "end_date": placement.end_date.isoformat(),
+        },
         organisation_id=placement.organisation_id,
     )
 
@@ -173,7 +201,10 @@ def _announce_vacancy(vacancy: Vacancy, change: StatusChange) -> None:
     if change.to_status in (VacancyStatus.PUBLISHED, VacancyStatus.CLOSED):
         outbox_webhooks_create(
             event_type=f"vacancy.{change.to_status}",
-            payload=_status_payload("vacancy", vacancy, change),
+            payload={
+                **_status_payload("vacancy", vacancy, change),
+                "vacancy": _vacancy_summary(vacancy),
+            },
             organisation_id=vacancy.organisation_id,
         )
 
@@ -192,7 +223,7 @@ def application_submit(*, candidate_user: AbstractBaseUser, vacancy_id: int) -> 
     """
     try:
         profile = CandidateProfile.objects.get(user=candidate_user)
-        vacancy = Vacancy.objects.select_related("scheme", "rule_set").get(
+        vacancy = Vacancy.objects.select_related("scheme", "rule_set", "organisation").get(
             pk=vacancy_id, status=VacancyStatus.PUBLISHED
         )
     except (CandidateProfile.DoesNotExist, Vacancy.DoesNotExist):
@@ -311,7 +342,7 @@ def application_transition(
     with transaction.atomic():
         queryset = application_scope(
             Application.objects.select_for_update(of=("self",)).select_related(
-                "candidate__user", "vacancy__scheme"
+                "candidate__user", "vacancy__scheme", "vacancy__organisation"
             ),
             actor,
         )
@@ -418,7 +449,11 @@ def vacancy_transition(
     """
     with transaction.atomic():
         try:
-            vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
+            vacancy = (
+                Vacancy.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .get(pk=vacancy_id)
+            )
         except Vacancy.DoesNotExist:
             raise NotFoundError("Vacancy not found.") from None
         change = _move(
@@ -453,7 +488,7 @@ def placement_transition(
         try:
             placement = (
                 Placement.objects.select_for_update(of=("self",))
-                .select_related("application__candidate")
+                .select_related("application__candidate__user", "organisation", "duty_station")
                 .get(pk=placement_id)
             )
         except Placement.DoesNotExist:
@@ -544,7 +579,9 @@ def placement_renew(
         try:
             placement = (
                 Placement.objects.select_for_update(of=("self",))
-                .select_related("scheme", "application__candidate__user")
+                .select_related(
+                    "scheme", "application__candidate__user", "organisation", "duty_station"
+                )
                 .get(pk=placement_id)
             )
         except Placement.DoesNotExist:

@@ -15,7 +15,7 @@ from recruitment.enums import (
     Role,
     VacancyStatus,
 )
-from recruitment.models import NotificationPreference
+from recruitment.models import Application, NotificationPreference, Placement, Vacancy
 from tests.factories import (
     make_application,
     make_placement,
@@ -76,8 +76,45 @@ def email_row(user, payload, event_type=APPLICATION_EVENT) -> tuple:
     return ("email", event_type, user.pk, None, payload, "pending", 0)
 
 
+def vacancy_summary(vacancy) -> dict:
+    vacancy.refresh_from_db()
+    return {
+        "id": vacancy.pk,
+        "title": vacancy.title,
+        "organisation": vacancy.organisation.slug,
+        "grade": vacancy.grade,
+        "status": vacancy.status,
+        "closes_at": vacancy.closes_at.isoformat() if vacancy.closes_at else None,
+    }
+
+
+def webhook_payload(payload) -> dict:
+    """What a webhook carries beyond the email's ids: the resource's public face."""
+    if "application_id" in payload:
+        application = Application.objects.get(pk=payload["application_id"])
+        return {
+            **payload,
+            "candidate_id": application.candidate_id,
+            "vacancy": vacancy_summary(application.vacancy),
+        }
+    if "placement_id" in payload:
+        placement = Placement.objects.get(pk=payload["placement_id"])
+        return {
+            **payload,
+            "application_id": placement.application_id,
+            "organisation": placement.organisation.slug,
+            "duty_station": {
+                "city": placement.duty_station.city,
+                "country": str(placement.duty_station.country),
+            },
+            "start_date": placement.start_date.isoformat(),
+            "end_date": placement.end_date.isoformat(),
+        }
+    return {**payload, "vacancy": vacancy_summary(Vacancy.objects.get(pk=payload["vacancy_id"]))}
+
+
 def webhook_row(subscription, payload, event_type=APPLICATION_EVENT) -> tuple:
-    return ("webhook", event_type, None, subscription.pk, payload, "pending", 0)
+    return ("webhook", event_type, None, subscription.pk, webhook_payload(payload), "pending", 0)
 
 
 def application_payload(application) -> dict:
