@@ -197,7 +197,10 @@ def vacancy_feed_sync_run(
         run.rejected = len(counts.rejected)
         run.rejected_items = counts.rejected[:MAX_REJECTED_ITEMS_KEPT]
         _record_success(feed, run, status)
-        logger.info("feed synced", extra={"feed_id": feed.pk, "run_id": run.pk, **run.counts()})
+        # Counts nested: "created" is a LogRecord attribute and may not be passed as an extra.
+        logger.info(
+            "feed synced", extra={"feed_id": feed.pk, "run_id": run.pk, "counts": run.counts()}
+        )
         return run
 
 

@@ -282,3 +282,13 @@ def test_sync_failed_fetch_closes_nothing(unicef, settings):
     assert (run.status, run.error_code) == (FeedRunStatus.FAILED, "http_403")
     assert rows() == before
     assert Organisation.objects.count() == 1
+
+
+def test_sync_logs_its_counts_as_structured_fields(feed, caplog):
+    caplog.set_level("INFO", logger="workflows.feeds.sync")
+
+    run = sync(feed, document(item("A")))
+
+    assert [(r.getMessage(), r.feed_id, r.run_id, r.counts) for r in caplog.records] == [
+        ("feed synced", feed.pk, run.pk, run.counts())
+    ]
