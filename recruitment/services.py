@@ -113,6 +113,15 @@ def _vacancy_assign(vacancy: Vacancy, data: Mapping[str, object]) -> None:
         vacancy.closes_at_zone = ""
 
 
+def _vacancy_changed_fields(data: Mapping[str, object]) -> list[str]:
+    fields = {field for field in _VACANCY_FIELDS if field in data} | {"description", "updated_at"}
+    if "grade" in data:
+        fields.add("grade_raw")
+    if "closes_at" in data:
+        fields |= {"closes_at_raw", "closes_at_zone"}
+    return sorted(fields)
+
+
 def vacancy_create(
     *,
     organisation: Organisation,
@@ -150,7 +159,9 @@ def vacancy_update(
         )
     _vacancy_assign(vacancy, data)
     with transaction.atomic():
-        vacancy.save()
+        # Only the edited columns: a full save would write back a status (or anything else)
+        # that a concurrent transition changed since this request read the row.
+        vacancy.save(update_fields=_vacancy_changed_fields(data))
         if duty_stations is not None:
             vacancy.duty_stations.set(duty_stations)
     return vacancy

@@ -64,16 +64,20 @@ def webhook_subscription_update(
     *, subscription: WebhookSubscription, data: dict[str, object]
 ) -> WebhookSubscription:
     """Change the URL (checked again), the event types, or re-enable a disabled endpoint."""
+    fields = ["updated_at"]
     if "url" in data:
         resolve_public_url(str(data["url"]))
         subscription.url = data["url"]
+        fields.append("url")
     if "event_types" in data:
         subscription.event_types = _check_event_types(data["event_types"])
-    if data.get("is_active") is True:
-        subscription.is_active, subscription.disabled_reason = True, ""
-    elif data.get("is_active") is False:
-        subscription.is_active, subscription.disabled_reason = False, "disabled by its owner"
-    subscription.save()
+        fields.append("event_types")
+    if "is_active" in data:
+        subscription.is_active = bool(data["is_active"])
+        subscription.disabled_reason = "" if subscription.is_active else "disabled by its owner"
+        fields += ["is_active", "disabled_reason"]
+    # Only what the owner changed: a delivery may have just disabled it (410 Gone).
+    subscription.save(update_fields=fields)
     return subscription
 
 

@@ -83,6 +83,12 @@ class PlacementStatusChangeSerializer(serializers.ModelSerializer):
             change.actor_id if caller_role(self.context) in (Role.RECRUITER, Role.ADMIN) else None
         )
 
+    def to_representation(self, change):
+        data = super().to_representation(change)
+        if caller_role(self.context) not in (Role.RECRUITER, Role.ADMIN):
+            data["reason"] = data["reason_code"] = ""  # the agency's internal reasons
+        return data
+
 
 class CrisisRequestSerializer(StrictSerializer):
     to = serializers.ChoiceField(

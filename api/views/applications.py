@@ -3,6 +3,7 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.filters import ApplicationFilterSet
@@ -50,6 +51,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return selectors.application_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # Filtering by internal status would let a candidate probe what `stage` hides.
+        if role_of(self.request) == Role.CANDIDATE and "status" in self.request.query_params:
+            raise ValidationError({"status": ["Candidates see stages, not internal statuses."]})
+        return super().filter_queryset(queryset)
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -163,6 +170,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         who made the move."""
         application = self.get_object()
         changes = list(application.status_changes.order_by("id"))
+        if role_of(request) == Role.PARTNER:  # its part of the story starts at the nomination
+            changes = [c for c in changes if c.created_at >= application.nominated_at]
         if role_of(request) == Role.CANDIDATE:
             changes = [
                 change for change in changes

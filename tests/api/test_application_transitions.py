@@ -839,3 +839,31 @@ def test_history_of_anothers_application_is_404(withdrawn_after_interview, candi
     ]
 
     assert [(r.status_code, r.json()) for r in responses] == [(404, NOT_FOUND)] * 2
+
+
+def test_candidate_cannot_filter_by_internal_status(candidate_a, vacancy):
+    application_in(A.SHORTLISTED, candidate=candidate_a, vacancy=vacancy)
+
+    response = client_for(candidate_a).get("/api/v1/applications/", {"status": "shortlisted"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "validation_error",
+        "detail": "The request is not valid; see `fields`.",
+        "fields": {"status": ["Candidates see stages, not internal statuses."]},
+    }
+
+
+def test_partner_history_starts_at_the_nomination(recruiter, partner_x, candidate_a, vacancy):
+    application = application_in(A.SHORTLISTED, candidate=candidate_a, vacancy=vacancy)
+    client_for(recruiter).post(
+        f"/api/v1/applications/{application.pk}/transitions/",
+        {"to": "nominated", "reason": "Top of the shortlist."},
+    )
+
+    response = client_for(partner_x).get(f"/api/v1/applications/{application.pk}/history/")
+
+    assert response.status_code == 200
+    assert [(row["from_status"], row["to_status"]) for row in response.json()] == [
+        ("shortlisted", "nominated")
+    ]

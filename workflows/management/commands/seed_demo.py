@@ -194,5 +194,5 @@ class Command(BaseCommand):
                 defaults={"name": f"demo {name}", "enabled": False},
             )  # fmt: skip
             run = vacancy_feed_sync_run(feed_id=feed.pk, content=text.encode(), trigger="command")
-            counts[kind] = run.counts() if run else {}
+            counts[str(kind)] = run.counts() if run else {}
         return counts
