@@ -3,6 +3,7 @@
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import permissions
 
+from recruitment import selectors
 from recruitment.enums import Role
 
 
@@ -14,8 +15,8 @@ def token_allows(request, scope: str) -> bool:
 
 
 def role_of(request) -> str | None:
-    user = request.user
-    return getattr(user, "role", None) if user and user.is_authenticated else None
+    """The caller's role, or None when anonymous."""
+    return selectors.role_of(request.user)
 
 
 class ScopedWrite(permissions.BasePermission):

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
@@ -30,8 +30,7 @@ from recruitment.models import (
     ScorecardTemplate,
     Vacancy,
 )
-
-Caller = AbstractBaseUser | AnonymousUser
+from recruitment.selectors import Caller, role_of
 
 STAFF_ROLES = (Role.RECRUITER, Role.ADMIN)
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -44,12 +43,8 @@ NOTE_MAX_LENGTH = 10_000
 DAYS_PER_YEAR = Decimal("365.25")
 
 
-def _role(user: Caller) -> str | None:
-    return getattr(user, "role", None) if user.is_authenticated else None
-
-
 def _is_staff(user: Caller) -> bool:
-    return _role(user) in STAFF_ROLES and bool(getattr(user, "is_active", False))
+    return role_of(user) in STAFF_ROLES and bool(getattr(user, "is_active", False))
 
 
 def _is_whole_number(value: object) -> bool:
@@ -189,7 +184,7 @@ def reviewer_is_assigned(*, user: Caller, vacancy: Vacancy) -> bool:
     """Admins review every vacancy; recruiters the ones they are assigned to."""
     if not _is_staff(user):
         return False
-    if _role(user) == Role.ADMIN:
+    if role_of(user) == Role.ADMIN:
         return True
     return ReviewerAssignment.objects.filter(vacancy=vacancy, reviewer=user).exists()
 

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.permissions import role_of
 from recruitment.enums import STAGE_OF_STATUS, ApplicationStage, ApplicationStatus, Role
 from recruitment.models import Application
 from workflows.models import ApplicationStatusChange
@@ -12,9 +13,9 @@ from .common import StrictSerializer
 
 
 def caller_role(context) -> str | None:
+    """The role of the request in a serializer's context (None without one, or anonymous)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+    return role_of(request) if request is not None else None
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from recruitment.enums import Role
 from recruitment.models import ApiToken, CandidateProfile, OrganisationMembership, User, Vacancy
 from recruitment.models.users import hash_token
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 
@@ -27,11 +28,6 @@ ME_URL = "/api/v1/me/"
 VACANCIES_URL = "/api/v1/vacancies/"
 
 STRONG_PASSWORD = "Tangerine-Lighthouse-42"
-
-
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z")
 
 
 def login(email, password=PASSWORD):

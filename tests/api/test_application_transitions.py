@@ -8,6 +8,8 @@ import pytest
 
 from recruitment.enums import ApplicationStatus, FundingStatus, VacancyStatus
 from recruitment.models import Application, Placement
+from tests.api.bodies import application_body as body_of
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import (
     make_application,
@@ -45,11 +47,6 @@ INELIGIBLE_SNAPSHOT = {
 }
 
 
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def transitions_url(application):
     return f"{APPLICATIONS_URL}{application.pk}/transitions/"
 
@@ -71,27 +68,6 @@ def invalid_transition(current, requested, allowed):
         "current_status": current,
         "requested_status": requested,
         "allowed_transitions": allowed,
-    }
-
-
-def body_of(application, *, stage, status, allowed_transitions, evaluation_score=None):
-    """The representation of `application` as stored now; what the role sees is given."""
-    application.refresh_from_db()
-    return {
-        "id": application.pk,
-        "vacancy": application.vacancy_id,
-        "vacancy_title": application.vacancy.title,
-        "organisation": application.vacancy.organisation.slug,
-        "candidate": application.candidate_id,
-        "stage": stage,
-        "status": status,
-        "status_changed_at": iso(application.status_changed_at),
-        "allowed_transitions": allowed_transitions,
-        "eligibility_snapshot": application.eligibility_snapshot,
-        "evaluation_score": evaluation_score,
-        "version": application.version,
-        "created_at": iso(application.created_at),
-        "updated_at": iso(application.updated_at),
     }
 
 

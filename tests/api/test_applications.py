@@ -9,6 +9,8 @@ from django.db import connection
 from recruitment.enums import ApplicationStatus, VacancyStatus
 from recruitment.exceptions import ConflictError
 from recruitment.models import Application
+from tests.api.bodies import application_body as body_of
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import make_application, make_candidate, make_vacancy
 from workflows.models import ApplicationStatusChange, OutboxMessage
@@ -25,11 +27,6 @@ NOMINATED_OR_LATER = [
 ]  # fmt: skip
 
 
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
-
-
 def detail_url(application):
     return f"{APPLICATIONS_URL}{application.pk}/"
 
@@ -43,28 +40,6 @@ def listed_ids(response):
     body = response.json()
     assert (response.status_code, body["next"], body["previous"]) == (200, None, None)
     return [item["id"] for item in body["results"]]
-
-
-def body_of(application, *, stage, status, allowed_transitions, evaluation_score=None):
-    """The representation of `application` as stored now, with what the caller's role sees of
-    it given explicitly."""
-    application.refresh_from_db()
-    return {
-        "id": application.pk,
-        "vacancy": application.vacancy_id,
-        "vacancy_title": application.vacancy.title,
-        "organisation": application.vacancy.organisation.slug,
-        "candidate": application.candidate_id,
-        "stage": stage,
-        "status": status,
-        "status_changed_at": iso(application.status_changed_at),
-        "allowed_transitions": allowed_transitions,
-        "eligibility_snapshot": application.eligibility_snapshot,
-        "evaluation_score": evaluation_score,
-        "version": application.version,
-        "created_at": iso(application.created_at),
-        "updated_at": iso(application.updated_at),
-    }
 
 
 # What a candidate sees of a new application: a coarse stage, no internal status.

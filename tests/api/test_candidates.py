@@ -1,6 +1,6 @@
 """API tests of candidate profiles: candidates/me/ for candidates, candidates/ for staff."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from recruitment.models import (
     LanguageSkill,
     User,
 )
+from tests.api.bodies import iso
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +63,6 @@ B_EDUCATION = [
     }
 ]
 B_LANGUAGES = [{"language": "es", "skill": "overall", "level": "fluent", "scale": "inspira"}]
-
-
-def iso(value: datetime) -> str:
-    """A datetime as the API writes it (DRF: ISO-8601 in UTC with a `Z`)."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def ids(response) -> list[int]:

@@ -2,13 +2,13 @@
 `sync/` enqueuing after commit, and `runs/` with counts and rejected items."""
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from dramatiq import Message
 
 from recruitment.enums import FeedKind, FeedRunStatus
 from recruitment.models import Feed, OrganisationMembership
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from workflows import tasks  # noqa: F401  (declares the "feeds" queue on the broker)
 from workflows.broker import broker
@@ -29,13 +29,6 @@ NOT_AUTHENTICATED = {
 WRONG_ROLE = {"code": "permission_denied", "detail": "Your role may not do this."}
 UNSAFE = {"code": "unsafe_url", "detail": "The URL points to a private or reserved address."}
 FRESH_HEALTH = {"last_success_at": None, "last_error": "", "consecutive_failures": 0}
-
-
-def iso(value: datetime | None) -> str | None:
-    """A datetime as the API writes it (DRF: ISO-8601 in UTC with a `Z`)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def ids(response) -> list[int]:

@@ -9,6 +9,7 @@ from dramatiq import Message
 
 from recruitment.enums import ApplicationStatus, OutboxKind, OutboxStatus
 from recruitment.models import NotificationPreference
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import (
     make_application,
@@ -51,11 +52,6 @@ def empty_broker():
 def queued() -> list[tuple[str, list]]:
     messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
     return sorted((message.actor_name, list(message.args)) for message in messages)
-
-
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def application_email(candidate, application, *, to=ApplicationStatus.SHORTLISTED, **overrides):

@@ -7,6 +7,7 @@ import pytest
 
 from recruitment.enums import ApplicationStatus, ContractType, FundingStatus, PlacementStatus
 from recruitment.models import Placement, PlacementChecklistItem, PlacementRenewal
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import (
     make_application,
@@ -31,11 +32,6 @@ ONLY_STAFF_IN_A_CRISIS = {
     "code": "permission_denied",
     "detail": "Only recruiters and admins act in a crisis.",
 }
-
-
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def ids(response):

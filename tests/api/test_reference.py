@@ -1,11 +1,12 @@
 """API tests of the reference data: /api/v1/organisations/, /duty-stations/ and /schemes/."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from recruitment.models import DutyStation, DutyStationClassification, Organisation, Scheme
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import make_duty_station, make_organisation, make_scheme
 
@@ -25,11 +26,6 @@ NOT_AUTHENTICATED = {
 }
 READERS = ["anonymous_user", "candidate_a", "partner_x", "recruiter", "admin_user"]
 NON_ADMIN_WRITERS = ["candidate_a", "partner_x", "recruiter"]
-
-
-def iso(value: datetime) -> str:
-    """A datetime as the API writes it (DRF: ISO-8601 in UTC with a `Z`)."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def ids(response) -> list[int]:

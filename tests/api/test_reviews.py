@@ -16,6 +16,7 @@ from recruitment.models import (
     ReviewerAssignment,
     ScorecardTemplate,
 )
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import birthday, make_application, make_candidate, make_user, make_vacancy
 
@@ -46,11 +47,6 @@ BEST = {"communication": 5, "teamwork": 5, "programme-design": 5}  # 100.00
 SECRET_NOTE = "Weak on budgeting; check references"
 SECRET_CANDIDATE_NOTE = "Previously dismissed by another agency"
 SECRET_COMMENT = "Reviewer one thinks the cover letter was ghost-written"
-
-
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def reviewers_url(vacancy):

@@ -2,12 +2,11 @@
 candidate sees only their own searches, other roles are refused, and criteria are checked by
 the vacancy list's own filters."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from recruitment.enums import AlertFrequency
 from recruitment.models import SavedSearch
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import make_saved_search
 
@@ -27,11 +26,6 @@ CRITERIA = {
     "country": "KE",
     "closes_after": "2030-01-01T00:00:00Z",
 }
-
-
-def iso(value: datetime | None) -> str | None:
-    """A datetime as the API writes it (DRF: ISO-8601 in UTC with a `Z`)."""
-    return None if value is None else value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def body(search: SavedSearch) -> dict:

@@ -13,6 +13,7 @@ from recruitment.models import (
     Vacancy,
     VacancySource,
 )
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import make_duty_station, make_scheme, make_vacancy
 from workflows.models import VacancyStatusChange
@@ -31,11 +32,6 @@ NOT_A_MANAGER = {
     "code": "permission_denied",
     "detail": "Only partner members and staff manage vacancies.",
 }
-
-
-def iso(value: datetime) -> str:
-    """A datetime as the API writes it (DRF: ISO-8601 in UTC with a `Z`)."""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def ids(response) -> list[int]:

@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from recruitment.enums import OutboxStatus, Role
 from recruitment.models import Organisation
+from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import (
     WEBHOOK_SECRET,
@@ -44,11 +45,6 @@ def empty_broker():
 def queued() -> list[tuple[str, list]]:
     messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
     return sorted((message.actor_name, list(message.args)) for message in messages)
-
-
-def iso(value):
-    """A datetime as the API renders it (DRF: ISO-8601, UTC as `Z`)."""
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
 
 
 def detail_url(subscription) -> str:
