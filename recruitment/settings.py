@@ -231,6 +231,8 @@ OUTBOX_BACKOFF_BASE_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_BASE_SECONDS"
 OUTBOX_BACKOFF_MAX_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
 # The relay re-enqueues a due row only after this grace: the on-commit fast path goes first.
 OUTBOX_RELAY_GRACE_SECONDS = float(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "30"))
+# The relay delivers due rows in batches of this many (one claim and one bookkeeping each).
+OUTBOX_BATCH_SIZE = int(os.environ.get("OUTBOX_BATCH_SIZE", "25"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 # Links in emails: the candidate portal, and this API's public address (unsubscribe links).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:3000").rstrip("/")

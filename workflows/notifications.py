@@ -6,6 +6,7 @@ repeats one delivery: the event id is the idempotency key receivers dedupe on.
 """
 
 import base64
+import contextlib
 import functools
 import json
 import logging
@@ -20,7 +21,8 @@ from email.utils import parsedate_to_datetime
 import httpx
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import DateTimeField, ExpressionWrapper
 from django.db.models.functions import Now
@@ -75,48 +77,70 @@ class TransientDeliveryError(Exception):
 
 @dataclass(frozen=True)
 class Claim:
-    """A row this worker holds until `lease_until`, at its `attempts`-th attempt."""
+    """A row this worker holds until its lease ends, at its `attempts`-th attempt."""
 
     message_id: int
     attempts: int
 
 
-def outbox_claim(message_id: int) -> Claim | None:
-    """Take the row for delivery if it is due and nobody holds a live lease on it."""
+def outbox_claim_many(message_ids: list[int]) -> list[Claim]:
+    """Take, in one statement, those of the rows that are due and that nobody holds a live
+    lease on; the others are left to whoever holds them (or are already done)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             UPDATE workflows_outboxmessage
                SET status = %s, lease_until = now() + %s * interval '1 second',
                    attempts = attempts + 1, updated_at = now()
-             WHERE id = %s
+             WHERE id = ANY(%s)
                AND ((status = %s AND next_attempt_at <= now())
                     OR (status = %s AND lease_until < now() AND attempts < %s))
-            RETURNING attempts
+            RETURNING id, attempts
             """,
-            [OutboxStatus.SENDING, settings.OUTBOX_LEASE_SECONDS, message_id,
+            [OutboxStatus.SENDING, settings.OUTBOX_LEASE_SECONDS, list(message_ids),
              OutboxStatus.PENDING, OutboxStatus.SENDING, settings.OUTBOX_MAX_ATTEMPTS],
         )  # fmt: skip
-        row = cursor.fetchone()
-    return Claim(message_id, row[0]) if row else None
+        rows = cursor.fetchall()
+    return sorted((Claim(message_id, attempts) for message_id, attempts in rows),
+                  key=lambda claim: claim.message_id)  # fmt: skip
 
 
-def _held(claim: Claim):  # noqa: ANN202  (a QuerySet of the one row, if still ours)
-    return OutboxMessage.objects.filter(
-        pk=claim.message_id, status=OutboxStatus.SENDING, attempts=claim.attempts
+def _update_held(claims: list[Claim], assignments: str, params: list[object]) -> int:
+    """Apply `assignments` to the claimed rows still held at the claimed attempt (a row whose
+    lease expired and that another worker took meanwhile is not ours to mark)."""
+    if not claims:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE workflows_outboxmessage AS m SET {assignments}
+              FROM unnest(%s::bigint[], %s::int[]) AS held(id, attempts)
+             WHERE m.id = held.id AND m.attempts = held.attempts AND m.status = %s
+            """,  # the assignments are this module's constants; values are parameters
+            [*params, [c.message_id for c in claims], [c.attempts for c in claims],
+             OutboxStatus.SENDING],
+        )  # fmt: skip
+        return cursor.rowcount
+
+
+def outbox_mark_delivered(claims: list[Claim]) -> int:
+    """Mark the rows delivered, in one statement."""
+    return _update_held(
+        claims,
+        "status = %s, delivered_at = now(), lease_until = NULL, last_error = '', "
+        "updated_at = now()",
+        [OutboxStatus.DELIVERED],
     )
 
 
-def outbox_mark_delivered(claim: Claim) -> bool:
-    """Mark delivered, unless the lease expired and another worker took the row meanwhile."""
-    updated = _held(claim).update(
-        status=OutboxStatus.DELIVERED,
-        delivered_at=timezone.now(),
-        lease_until=None,
-        last_error="",
-        updated_at=timezone.now(),
+def outbox_release(claims: list[Claim]) -> int:
+    """Give back rows claimed but not attempted (the batch ran out of time): due again at
+    once, and the attempt not counted."""
+    return _update_held(
+        claims,
+        "status = %s, attempts = m.attempts - 1, lease_until = NULL, updated_at = now()",
+        [OutboxStatus.PENDING],
     )
-    return bool(updated)
 
 
 def backoff_delay(attempts: int) -> timedelta:
@@ -136,7 +160,9 @@ def outbox_mark_failed(
     next_attempt = retry_at or ExpressionWrapper(
         Now() + backoff_delay(claim.attempts), output_field=DateTimeField()
     )
-    _held(claim).update(
+    OutboxMessage.objects.filter(
+        pk=claim.message_id, status=OutboxStatus.SENDING, attempts=claim.attempts
+    ).update(
         status=OutboxStatus.DEAD if dead else OutboxStatus.PENDING,
         next_attempt_at=next_attempt,
         lease_until=None,
@@ -149,26 +175,82 @@ def outbox_mark_failed(
 def outbox_deliver(message_id: int) -> str:
     """Deliver one outbox message if it is due: claim, send, mark. Returns what happened:
     "skipped" (not due, held elsewhere, or done), "delivered", "pending" (retry) or "dead"."""
-    claim = outbox_claim(message_id)
-    if claim is None:
-        return "skipped"
-    message = OutboxMessage.objects.select_related("recipient", "subscription").get(pk=message_id)
+    return outbox_deliver_many([message_id]).get(message_id, "skipped")
+
+
+def outbox_deliver_many(message_ids: list[int]) -> dict[int, str]:
+    """Deliver a batch of outbox messages: one statement claims the due ones, one query loads
+    them, each is sent outside any transaction, and one transaction writes the webhook
+    delivery log and marks the delivered rows. Returns each claimed row's outcome ("delivered",
+    "pending", "dead" or "released"); rows not claimed are absent.
+
+    The bookkeeping of a batch costs about as much as that of one message, which is what lets
+    delivery keep up with the broker. A batch stops starting sends after a quarter of the lease
+    and gives the rest back, so no lease runs out while its row waits in the batch.
+    """
+    claims = outbox_claim_many(message_ids)
+    if not claims:
+        return {}
+    messages = OutboxMessage.objects.select_related("recipient", "subscription").in_bulk(
+        [claim.message_id for claim in claims]
+    )
+    budget_ends = time.monotonic() + settings.OUTBOX_LEASE_SECONDS / 4
+    outcomes: dict[int, str] = {}
+    delivered: list[Claim] = []
+    unsent: list[Claim] = []
+    log: list[WebhookDelivery] = []
+    mail = _MailConnection()
     try:
-        if message.kind == OutboxKind.EMAIL:
-            _send_email(message)
-        else:
-            _send_webhook(message, claim)
-    except PermanentDeliveryError as error:
-        logger.warning("delivery failed for good", extra={"message_id": message_id})
-        return outbox_mark_failed(claim, str(error), permanent=True)
-    except TransientDeliveryError as error:
-        logger.info("delivery will be retried", extra={"message_id": message_id})
-        return outbox_mark_failed(claim, str(error), permanent=False, retry_at=error.retry_at)
-    except Exception as error:  # a bug or an unforeseen failure: counted, retried, then dead
-        logger.exception("delivery crashed", extra={"message_id": message_id})
-        return outbox_mark_failed(claim, type(error).__name__, permanent=False)
-    outbox_mark_delivered(claim)
-    return "delivered"
+        for claim in claims:
+            if time.monotonic() > budget_ends:
+                unsent.append(claim)
+                continue
+            message = messages[claim.message_id]
+            try:
+                if message.kind == OutboxKind.EMAIL:
+                    _send_email(message, mail)
+                else:
+                    _send_webhook(message, claim, log)
+            except PermanentDeliveryError as error:
+                logger.warning("delivery failed for good", extra={"message_id": message.pk})
+                outcomes[claim.message_id] = _failed(claim, str(error), log, permanent=True)
+            except TransientDeliveryError as error:
+                logger.info("delivery will be retried", extra={"message_id": message.pk})
+                outcomes[claim.message_id] = _failed(
+                    claim, str(error), log, permanent=False, retry_at=error.retry_at
+                )
+            except Exception as error:  # a bug or an unforeseen failure: counted, retried, dead
+                logger.exception("delivery crashed", extra={"message_id": message.pk})
+                outcomes[claim.message_id] = _failed(
+                    claim, type(error).__name__, log, permanent=False
+                )
+            else:
+                delivered.append(claim)
+                outcomes[claim.message_id] = "delivered"
+    finally:
+        mail.close()
+        with transaction.atomic():
+            WebhookDelivery.objects.bulk_create(log)
+            outbox_mark_delivered(delivered)
+            outbox_release(unsent)
+    outcomes.update(dict.fromkeys((claim.message_id for claim in unsent), "released"))
+    return outcomes
+
+
+def _failed(
+    claim: Claim,
+    error: str,
+    log: list[WebhookDelivery],
+    *,
+    permanent: bool,
+    retry_at: datetime | None = None,
+) -> str:
+    """A failed row is rare: write its log row now (a 410 may have disabled the subscription in
+    the same breath) and schedule its retry, or make it dead."""
+    with transaction.atomic():
+        WebhookDelivery.objects.bulk_create(log)
+        log.clear()
+        return outbox_mark_failed(claim, error, permanent=permanent, retry_at=retry_at)
 
 
 def outbox_bury_abandoned() -> int:
@@ -199,7 +281,7 @@ def outbox_due_ids(limit: int = 1000) -> list[int]:
             status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING], next_attempt_at__lte=due
         )
         .exclude(status=OutboxStatus.SENDING, lease_until__gte=Now())
-        .order_by("next_attempt_at")
+        .order_by("next_attempt_at", "id")
         .values_list("pk", flat=True)[:limit]
     )
 
@@ -303,7 +385,27 @@ def render_email(message: OutboxMessage) -> tuple[str, str, str]:
     )
 
 
-def _send_email(message: OutboxMessage) -> None:
+class _MailConnection:
+    """One connection to the mail server for a whole batch, opened by its first email and
+    opened afresh after an error (the server may have dropped it)."""
+
+    def __init__(self) -> None:
+        self._connection: BaseEmailBackend | None = None
+
+    def get(self) -> BaseEmailBackend:
+        if self._connection is None:
+            self._connection = get_connection()
+            self._connection.open()
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection may fail too
+                self._connection.close()
+            self._connection = None
+
+
+def _send_email(message: OutboxMessage, mail: _MailConnection) -> None:
     user = message.recipient
     if user is None or not user.email or not user.is_active:
         raise PermanentDeliveryError("no active recipient address")
@@ -327,14 +429,17 @@ def _send_email(message: OutboxMessage) -> None:
     )
     email.attach_alternative(html, "text/html")
     try:
+        email.connection = mail.get()
         email.send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
         raise PermanentDeliveryError(f"address refused: {type(error).__name__}") from error
     except smtplib.SMTPResponseException as error:
+        mail.close()
         if 500 <= error.smtp_code < 600:  # a permanent SMTP answer
             raise PermanentDeliveryError(f"SMTP {error.smtp_code}") from error
         raise TransientDeliveryError(f"SMTP {error.smtp_code}") from error
     except (OSError, TimeoutError) as error:  # network errors: try again later
+        mail.close()
         raise TransientDeliveryError(f"email not sent: {type(error).__name__}") from error
 
 
@@ -398,7 +503,8 @@ def _webhook_client(host: str) -> httpx.Client:
     )
 
 
-def _send_webhook(message: OutboxMessage, claim: Claim) -> None:
+def _send_webhook(message: OutboxMessage, claim: Claim, log: list[WebhookDelivery]) -> None:
+    """POST the signed event; the attempt goes into `log` (written by the batch)."""
     subscription = message.subscription
     if subscription is None or not subscription.is_active:
         raise PermanentDeliveryError("the subscription is gone or disabled")
@@ -427,7 +533,7 @@ def _send_webhook(message: OutboxMessage, claim: Claim) -> None:
         error = f"{type(failure).__name__}"
         raise TransientDeliveryError(error) from None
     finally:
-        WebhookDelivery.objects.create(
+        attempt = WebhookDelivery(
             subscription=subscription,
             message=message,
             attempt=claim.attempts,
@@ -435,11 +541,10 @@ def _send_webhook(message: OutboxMessage, claim: Claim) -> None:
             latency_ms=round((time.monotonic() - started) * 1000),
             error=error,
         )
+        log.append(attempt)
     if 200 <= status_code < 300:
         return
-    WebhookDelivery.objects.filter(message=message, attempt=claim.attempts).update(
-        error=f"HTTP {status_code}"
-    )
+    attempt.error = f"HTTP {status_code}"
     if status_code == 410:  # the receiver says the endpoint is gone for good
         WebhookSubscription.objects.filter(pk=subscription.pk).update(
             is_active=False, disabled_reason="the endpoint answered 410 Gone"

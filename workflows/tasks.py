@@ -1,9 +1,11 @@
 """dramatiq actors. Thin and idempotent: each takes ids, calls one workflows function, returns."""
 
 import logging
+from collections import Counter
 from datetime import timedelta
 
 import dramatiq
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 from dramatiq_crontab import cron, interval
@@ -17,6 +19,7 @@ from workflows.notifications import (
     PermanentDeliveryError,
     outbox_bury_abandoned,
     outbox_deliver,
+    outbox_deliver_many,
     outbox_due_ids,
 )
 
@@ -77,16 +80,34 @@ def deliver_outbox_message(message_id: int) -> None:
     logger.info("outbox message", extra={"message_id": message_id, "outcome": outcome})
 
 
+@dramatiq.actor(
+    actor_name="workflows.deliver_outbox_messages",
+    queue_name="notifications",
+    max_retries=0,
+    time_limit=60_000,
+)
+def deliver_outbox_messages(message_ids: list[int]) -> None:
+    """Deliver a batch of outbox messages (the relay's backlog), with one claim and one
+    bookkeeping transaction for the batch.
+
+    Safe to run twice: rows are claimed with a lease, so a second run skips them."""
+    outcomes = Counter(outbox_deliver_many(message_ids).values())
+    logger.info("outbox batch", extra={"messages": len(message_ids), **outcomes})
+
+
 @interval(seconds=10)
 @dramatiq.actor(actor_name="workflows.relay_outbox", queue_name="notifications", max_retries=0)
 def relay_outbox() -> None:
-    """Enqueue every outbox row that is due, or whose delivery lease expired.
+    """Enqueue every outbox row that is due, or whose delivery lease expired, in batches of
+    OUTBOX_BATCH_SIZE.
 
     Safe to run twice: enqueuing a row twice makes two deliveries race for one claim.
     """
     outbox_bury_abandoned()
-    for message_id in outbox_due_ids():
-        deliver_outbox_message.send(message_id)
+    due = outbox_due_ids()
+    size = settings.OUTBOX_BATCH_SIZE
+    for start in range(0, len(due), size):
+        deliver_outbox_messages.send(due[start : start + size])
 
 
 @dramatiq.actor(actor_name="workflows.alert_saved_searches", queue_name="notifications")

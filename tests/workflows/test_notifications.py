@@ -34,14 +34,20 @@ from tests.factories import (
 )
 from workflows.broker import broker
 from workflows.models import OutboxMessage, WebhookDelivery, WebhookSubscription
-from workflows.notifications import UNSUBSCRIBE_SALT, outbox_bury_abandoned
+from workflows.notifications import (
+    UNSUBSCRIBE_SALT,
+    outbox_bury_abandoned,
+    outbox_deliver_many,
+    outbox_due_ids,
+)
 from workflows.services import application_transition
-from workflows.tasks import deliver_outbox_message, relay_outbox
+from workflows.tasks import deliver_outbox_message, deliver_outbox_messages, relay_outbox
 from workflows.webhooks import webhook_secret_rotate
 
 APPLICATION_EVENT = "application.status_changed"
 PLACEMENT_EVENT = "placement.status_changed"
 DELIVER = "workflows.deliver_outbox_message"
+DELIVER_BATCH = "workflows.deliver_outbox_messages"
 PUBLIC_API_URL = "https://api.recruitment.example"
 PORTAL_URL = "https://portal.recruitment.example"
 
@@ -740,21 +746,100 @@ def test_relay_enqueues_due_rows_and_expired_leases_only(subscription):
 
     relay_outbox.fn()
 
-    assert queued() == sorted(
-        [(DELIVER, [due.pk]), (DELIVER, [retry_due.pk]), (DELIVER, [expired.pk])]
+    assert [(name, sorted(ids)) for name, [ids] in queued()] == [
+        (DELIVER_BATCH, sorted([due.pk, retry_due.pk, expired.pk]))
+    ]
+
+
+def test_relay_sends_batches_of_the_batch_size(settings, subscription):
+    settings.OUTBOX_BATCH_SIZE = 2
+    rows = [webhook_message(subscription, due_in=timedelta(seconds=-10 + i)) for i in range(5)]
+
+    relay_outbox.fn()
+
+    assert queued() == [
+        (DELIVER_BATCH, [[rows[0].pk, rows[1].pk]]),
+        (DELIVER_BATCH, [[rows[2].pk, rows[3].pk]]),
+        (DELIVER_BATCH, [[rows[4].pk]]),
+    ]
+
+
+def test_a_batch_is_claimed_sent_and_marked_with_the_same_queries_as_one_message(
+    receiver, subscription, django_assert_num_queries
+):
+    """The bookkeeping of a batch costs what one message costs: one claim, one load, one
+    transaction writing the delivery log and marking the rows."""
+    one = [webhook_message(subscription)]
+    ten = [webhook_message(subscription) for _ in range(10)]
+
+    # The claim, the load, then in one transaction (a savepoint inside the test's): the
+    # delivery log and the marks.
+    with django_assert_num_queries(6):
+        deliver_outbox_messages.fn([m.pk for m in one])
+    with django_assert_num_queries(6):
+        deliver_outbox_messages.fn([m.pk for m in ten])
+
+    assert sorted(json.loads(r.body)["id"] for r in receiver.received) == sorted(
+        str(m.event_id) for m in one + ten
     )
+    assert [state(m) for m in one + ten] == [("delivered", 1, "", None)] * 11
+    assert sorted(deliveries()) == sorted((m.pk, 1, 204, "") for m in one + ten)
+
+
+def test_one_failure_in_a_batch_retries_that_row_only(receiver, subscription):
+    first, second, third = (webhook_message(subscription) for _ in range(3))
+    receiver.answers = [(204, {}), (503, {}), (204, {})]
+
+    deliver_outbox_messages.fn([first.pk, second.pk, third.pk])
+
+    assert [state(m)[:3] for m in (first, second, third)] == [
+        ("delivered", 1, ""), ("pending", 1, "HTTP 503"), ("delivered", 1, ""),
+    ]  # fmt: skip
+    assert deliveries() == [
+        (first.pk, 1, 204, ""), (second.pk, 1, 503, "HTTP 503"), (third.pk, 1, 204, ""),
+    ]  # fmt: skip
+
+
+def test_a_batch_mixes_emails_and_webhooks(mailoutbox, receiver, subscription, shortlisted):
+    _, email = shortlisted
+    webhook = webhook_message(subscription)
+    gone = webhook_message(make_webhook_subscription(owner=subscription.owner, is_active=False))
+
+    outcomes = outbox_deliver_many([email.pk, webhook.pk, gone.pk, 999_999])
+
+    assert outcomes == {email.pk: "delivered", webhook.pk: "delivered", gone.pk: "dead"}
+    assert [m.to for m in mailoutbox] == [["a@example.org"]]
+    assert [json.loads(r.body)["id"] for r in receiver.received] == [str(webhook.event_id)]
+    assert [state(m) for m in (email, webhook, gone)] == [
+        ("delivered", 1, "", None), ("delivered", 1, "", None),
+        ("dead", 1, "the subscription is gone or disabled", None),
+    ]  # fmt: skip
+
+
+def test_a_batch_out_of_time_gives_its_unsent_rows_back_uncounted(settings, receiver, subscription):
+    """A batch stops starting sends after a quarter of the lease: the rest are due again at
+    once, with the attempt not counted, and no lease runs out while a row waits."""
+    settings.OUTBOX_LEASE_SECONDS = 0
+    rows = [webhook_message(subscription) for _ in range(3)]
+
+    deliver_outbox_messages.fn([m.pk for m in rows])
+
+    assert receiver.received == []
+    assert [state(m) for m in rows] == [("pending", 0, "", None)] * 3
+    assert outbox_due_ids() == [m.pk for m in rows]
 
 
 def test_a_row_enqueued_twice_is_delivered_once(receiver, subscription):
     """The relay and the on-commit fast path may both enqueue a row; the claim lets one win."""
     message = webhook_message(subscription)
-    relay_outbox.fn()
+    deliver_outbox_message.send(message.pk)
     relay_outbox.fn()
 
     for data in list(broker.queues["notifications"].queue):
-        deliver_outbox_message.fn(*Message.decode(data).args)
+        queued_message = Message.decode(data)
+        broker.get_actor(queued_message.actor_name).fn(*queued_message.args)
 
-    assert queued() == [(DELIVER, [message.pk]), (DELIVER, [message.pk])]
+    assert queued() == [(DELIVER, [message.pk]), (DELIVER_BATCH, [[message.pk]])]
     assert len(receiver.received) == 1
     assert state(message) == ("delivered", 1, "", None)
 
