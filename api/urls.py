@@ -18,6 +18,7 @@ from api.views import (
     reference,
     reviews,
     vacancies,
+    vacancy_feeds,
 )
 
 router = DefaultRouter()
@@ -35,6 +36,11 @@ router.register("notifications", notifications.NotificationViewSet, basename="no
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
+    # Before the router, whose format-suffix routes would read "feed.rss" as a vacancy id.
+    path("vacancies/feed.rss", vacancy_feeds.VacancyRssFeedView.as_view(), name="vacancy_feed_rss"),
+    path(
+        "vacancies/feed.json", vacancy_feeds.VacancyJsonFeedView.as_view(), name="vacancy_feed_json"
+    ),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),

@@ -58,6 +58,12 @@ def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     return queryset.filter(published)
 
 
+def vacancy_feed_list() -> QuerySet[Vacancy]:
+    """The public feeds' vacancies: the published ones, whoever asks (feeds are shared and
+    cached, so they never depend on the caller)."""
+    return vacancy_list(user=AnonymousUser())
+
+
 def vacancy_editable_list(*, user: Caller) -> QuerySet[Vacancy]:
     """Vacancies the caller may change: their organisation's for partners, all for staff."""
     role = role_of(user)
