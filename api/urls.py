@@ -16,6 +16,7 @@ from api.views import (
     notifications,
     placements,
     reference,
+    reports,
     reviews,
     vacancies,
     vacancy_feeds,
@@ -46,6 +47,13 @@ api_v1 = [
     path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
     path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path("reports/annual/", reports.AnnualReportView.as_view(), name="report_annual"),
+    path("reports/funnel/", reports.FunnelReportView.as_view(), name="report_funnel"),
+    path(
+        "reports/demographics/",
+        reports.DemographicsReportView.as_view(),
+        name="report_demographics",
+    ),
     path(
         "notifications/unsubscribe/",
         notifications.UnsubscribeView.as_view(),
