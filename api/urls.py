@@ -11,6 +11,7 @@ from api.views import (
     alerts,
     applications,
     candidates,
+    exports,
     feeds,
     health,
     notifications,
@@ -34,6 +35,7 @@ router.register("placements", placements.PlacementViewSet, basename="placement")
 router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("exports", exports.ExportJobViewSet, basename="export")
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
@@ -47,6 +49,16 @@ api_v1 = [
     path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
     path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path(
+        "exports/applications.csv",
+        exports.ApplicationCsvExportView.as_view(),
+        name="export_applications_csv",
+    ),
+    path(
+        "exports/placements.csv",
+        exports.PlacementCsvExportView.as_view(),
+        name="export_placements_csv",
+    ),
     path("reports/annual/", reports.AnnualReportView.as_view(), name="report_annual"),
     path("reports/funnel/", reports.FunnelReportView.as_view(), name="report_funnel"),
     path(
