@@ -11,6 +11,7 @@ from api.views import (
     alerts,
     applications,
     candidates,
+    deletions,
     exports,
     feeds,
     health,
@@ -36,6 +37,7 @@ router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("exports", exports.ExportJobViewSet, basename="export")
+router.register("deletions", deletions.DeletionViewSet, basename="deletion")
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [

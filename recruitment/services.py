@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from recruitment.enums import Role
+from recruitment.enums import Role, TombstoneReason
 from recruitment.exceptions import ConflictError, DomainValidationError
 from recruitment.models import (
     ApiToken,
@@ -21,6 +22,8 @@ from recruitment.models import (
     Organisation,
     OrganisationMembership,
     PlacementChecklistItem,
+    SavedSearch,
+    Tombstone,
     User,
     Vacancy,
 )
@@ -182,7 +185,9 @@ def candidate_profile_update(
         profile.save()
         for field, model in _PROFILE_LISTS.items():
             if field in data:
-                model.objects.filter(profile=profile).delete()
+                replaced = model.objects.filter(profile=profile)
+                tombstone_record(objects=replaced, owner=profile.user)
+                replaced.delete()
                 model.objects.bulk_create(model(profile=profile, **item) for item in data[field])
     return profile
 
@@ -194,3 +199,35 @@ def checklist_item_complete(
     item.completed_at, item.completed_by = (now, user) if completed else (None, None)
     item.save(update_fields=["completed_at", "completed_by", "updated_at"])
     return item
+
+
+def tombstone_record(
+    *,
+    objects: Iterable[Model],
+    reason: str = TombstoneReason.DELETED,
+    owner: AbstractBaseUser | None = None,
+    organisation: Organisation | None = None,
+) -> list[Tombstone]:
+    """Record that `objects` are being deleted or erased (`reason`), for mirroring clients.
+
+    Call it inside the transaction that deletes them, before the delete: the tombstones commit
+    or roll back with it. `owner` (the person whose records they are) and `organisation` (a
+    partner's records) decide who else besides staff sees the tombstones. One INSERT.
+    """
+    return Tombstone.objects.bulk_create(
+        Tombstone(
+            model_label=item._meta.label_lower,
+            object_id=str(item.pk),
+            reason=reason,
+            owner=owner,
+            organisation=organisation,
+        )
+        for item in objects
+    )
+
+
+def saved_search_delete(*, search: SavedSearch) -> None:
+    """Delete a candidate's saved search and leave its tombstone, in one transaction."""
+    with transaction.atomic():
+        tombstone_record(objects=[search], owner=search.user)
+        search.delete()
