@@ -456,3 +456,26 @@ def test_demographics_of_placed_people_below_the_threshold_hide_everything(recru
         "nationality": [{"value": "unknown", "count": None}],
         "age_band": [{"value": "unknown", "count": None}],
     }
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("funnel/", {"group_by": "vacancy"}), ("demographics/", {"year": 2025})],
+)
+def test_funnel_and_demographics_run_a_fixed_number_of_queries(recruiter, path, params):
+    client = client_for(recruiter)
+    vacancy = make_vacancy()
+    created(make_application(candidate=make_candidate(), vacancy=vacancy), at(2025, 5, 1))
+    with CaptureQueriesContext(connection) as small:
+        client.get(URL + path, params)
+    for _ in range(4):
+        other = make_vacancy()
+        for _ in range(2):
+            application = make_application(candidate=make_candidate(), vacancy=other)
+            created(application, at(2025, 5, 1))
+            move(application, "", ApplicationStatus.SUBMITTED, at(2025, 5, 1))
+
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(URL + path, params)
+
+    assert (response.status_code, len(large)) == (200, len(small))
