@@ -3,7 +3,8 @@ storage by a background job with progress and a short-lived signed download link
 
 The columns of each export are declared here, once, each marked personal or not; personal
 columns are included only for callers who may read candidate profiles (recruiters, admins).
-Rows come from a server-side cursor in chunks, so memory stays constant whatever the size.
+Rows come from a server-side cursor EXPORT_CHUNK_ROWS at a time, so memory stays bounded by
+about two chunks (the one being written and the one being fetched) whatever the size.
 """
 
 import csv
@@ -30,7 +31,6 @@ from workflows.models import ExportJob
 
 logger = logging.getLogger(__name__)
 
-CHUNK_ROWS = 2000
 PROGRESS_EVERY_ROWS = 1000
 _LINK_SALT = "workflows.exports.download"
 # Spreadsheets run cells starting with these as formulas (CSV injection): such text is quoted.
@@ -129,7 +129,7 @@ def export_rows(queryset: QuerySet[Any], columns: Iterable[Column]) -> Iterator[
     columns = tuple(columns)
     yield [column.header for column in columns]
     rows = queryset.values_list(*(column.source for column in columns))
-    for row in rows.iterator(chunk_size=CHUNK_ROWS):
+    for row in rows.iterator(chunk_size=settings.EXPORT_CHUNK_ROWS):
         yield [_cell(value) for value in row]
 
 

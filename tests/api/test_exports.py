@@ -1,13 +1,14 @@
 """CSV exports: streamed with the list filters and the caller's scope, personal columns only for
 staff, and background jobs with progress and a short-lived signed download link."""
 
+import tracemalloc
 from datetime import date
 
 import pytest
 from django.core.files.storage import storages
 
-from recruitment.enums import ApplicationStatus, Gender, PlacementStatus
-from recruitment.models import Application, CandidateProfile
+from recruitment.enums import ApplicationStatus, Gender, PlacementStatus, Role
+from recruitment.models import Application, CandidateProfile, User
 from tests.conftest import client_for
 from tests.factories import (
     make_application,
@@ -295,3 +296,60 @@ def test_expired_exports_are_purged_with_their_files(recruiter, data):
 
     assert (purged, ExportJob.objects.count(), storages["exports"].exists(name)) == (1, 0, False)
     assert Application.objects.count() == 3
+
+
+def test_background_placement_export_keeps_the_filters_it_was_given(
+    recruiter, organisation_x, organisation_y
+):
+    ours = make_placement(organisation=organisation_x)
+    make_placement(organisation=organisation_y)
+    client = client_for(recruiter)
+
+    created = client.post(
+        URL, {"kind": "placements", "filters": {"organisation": organisation_x.pk}}
+    )
+    export_run.fn(created.json()["id"])
+    done = client.get(f"{URL}{created.json()['id']}/").json()
+    content = b"".join(client_for().get(done["download_url"]).streaming_content).decode()
+
+    assert (done["filters"], done["rows_total"]) == ({"organisation": organisation_x.pk}, 1)
+    assert [line.split(",")[0] for line in content.splitlines()] == ["id", str(ours.pk)]
+
+
+def _bulk_applications(vacancy, count, start):
+    users = User.objects.bulk_create(
+        User(email=f"bulk{start + i}@example.org", role=Role.CANDIDATE) for i in range(count)
+    )
+    profiles = CandidateProfile.objects.bulk_create(
+        CandidateProfile(user=user, given_name="Given", family_name="Family") for user in users
+    )
+    Application.objects.bulk_create(
+        Application(candidate=profile, vacancy=vacancy) for profile in profiles
+    )
+
+
+def _streamed_peak(client) -> tuple[int, int]:
+    """(rows, peak bytes allocated) while streaming the export and discarding each line."""
+    tracemalloc.start()
+    try:
+        rows = sum(1 for _ in client.get(URL + "applications.csv").streaming_content) - 1
+        return rows, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_streamed_export_memory_does_not_grow_with_the_row_count(recruiter, settings):
+    settings.EXPORT_CHUNK_ROWS = 200
+    vacancy = make_vacancy()
+    client = client_for(recruiter)
+    _bulk_applications(vacancy, 1_000, 0)
+    _streamed_peak(client)  # warms up caches and imports, which would count once
+    small_rows, small_peak = _streamed_peak(client)
+    _bulk_applications(vacancy, 5_000, 1_000)
+
+    large_rows, large_peak = _streamed_peak(client)
+
+    # Rows arrive from a server-side cursor 200 at a time: six times the rows (5 and 30
+    # chunks) must not take much more memory (a list of rows would take six times more).
+    assert (small_rows, large_rows) == (1_000, 6_000)
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
