@@ -25,17 +25,17 @@ from recruitment.models import (
 
 
 class TombstoneOnDelete:
-    """Deleting in the admin leaves tombstones (GET /api/v1/deletions/, staff only), written in
-    the delete's transaction."""
+    """Deleting in the admin leaves tombstones of the records and of everything their deletion
+    cascades to (GET /api/v1/deletions/, staff only), written in the delete's transaction."""
 
     def delete_model(self, request: HttpRequest, obj: Model) -> None:
         with transaction.atomic():
-            services.tombstone_record(objects=[obj])
+            services.tombstone_record_cascade(objects=[obj])
             super().delete_model(request, obj)  # type: ignore[misc]
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Model]) -> None:
         with transaction.atomic():
-            services.tombstone_record(objects=list(queryset))
+            services.tombstone_record_cascade(objects=list(queryset))
             super().delete_queryset(request, queryset)  # type: ignore[misc]
 
 

@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import Model
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from recruitment.enums import Role, TombstoneReason
@@ -224,6 +225,29 @@ def tombstone_record(
         )
         for item in objects
     )
+
+
+def tombstone_record_cascade(
+    *, objects: Iterable[Model], reason: str = TombstoneReason.DELETED
+) -> list[Tombstone]:
+    """Tombstones for `objects` and for every row their deletion cascades to (Django's own
+    deletion collector decides, as `delete()` will). For deletes of arbitrary records, such as
+    the admin site's; staff see these tombstones. Two queries per cascaded relation."""
+    objects = list(objects)
+    if not objects:
+        return []
+    collector = Collector(using=router.db_for_write(type(objects[0])))
+    collector.collect(objects)
+    doomed: list[Model] = [
+        item
+        for model, instances in collector.data.items()
+        if not model._meta.auto_created  # many-to-many links are not records
+        for item in instances
+    ]
+    for queryset in collector.fast_deletes:
+        if not queryset.model._meta.auto_created:
+            doomed.extend(queryset.only("pk"))
+    return tombstone_record(objects=doomed, reason=reason)
 
 
 def saved_search_delete(*, search: SavedSearch) -> None:

@@ -13,9 +13,11 @@ from tests.api.bodies import iso
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
+    make_application,
     make_duty_station,
     make_saved_search,
     make_user,
+    make_vacancy,
     make_webhook_subscription,
 )
 from workflows.models import WebhookSubscription
@@ -110,6 +112,27 @@ def test_deleting_in_the_admin_leaves_tombstones(admin_user, recruiter):
     )  # fmt: skip
     assert (stone.model_label, stone.object_id) == ("recruitment.dutystation", str(station.pk))
     assert client_for(recruiter).get(URL, SINCE).json() == body(stone)
+
+
+def test_deleting_in_the_admin_leaves_tombstones_of_what_it_cascades_to(admin_user, candidate_a):
+    profile = CandidateProfile.objects.get(user=candidate_a)
+    education = Education.objects.create(profile=profile, level="master")
+    vacancy = make_vacancy()
+    vacancy.duty_stations.add(make_duty_station())
+    application = make_application(candidate=candidate_a, vacancy=vacancy)
+    browser = Client()
+    browser.login(email=admin_user.email, password=PASSWORD)
+
+    response = browser.post(
+        f"/admin/recruitment/candidateprofile/{profile.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert sorted(Tombstone.objects.values_list("model_label", "object_id")) == [
+        ("recruitment.application", str(application.pk)),
+        ("recruitment.candidateprofile", str(profile.pk)),
+        ("recruitment.education", str(education.pk)),
+    ]
 
 
 def test_deletions_since_a_moment_oldest_first(recruiter, candidate_a):
