@@ -3,7 +3,20 @@
 import django_filters as filters
 
 from recruitment.enums import ApplicationStatus, Grade, OrganisationKind, VacancyStatus
-from recruitment.models import Application, CandidateProfile, DutyStation, Organisation, Vacancy
+from recruitment.list_search import (
+    APPLICATION_SEARCH_FIELDS,
+    PLACEMENT_SEARCH_FIELDS,
+    application_search,
+    placement_search,
+)
+from recruitment.models import (
+    Application,
+    CandidateProfile,
+    DutyStation,
+    Organisation,
+    Placement,
+    Vacancy,
+)
 from recruitment.vacancy_search import SEARCH_FIELDS, vacancy_search
 
 
@@ -82,3 +95,36 @@ class ApplicationFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = Application
         fields = ["vacancy", "status"]
+
+    def filter_queryset(self, queryset):
+        """Through recruitment.list_search, which CSV exports use too."""
+        data = self.form.cleaned_data
+        return application_search(queryset, {k: data.get(k) for k in APPLICATION_SEARCH_FIELDS})
+
+
+class PlacementFilterSet(filters.FilterSet):
+    class Meta:
+        model = Placement
+        fields = ["status", "organisation", "duty_station", "scheme"]
+
+    def filter_queryset(self, queryset):
+        """Through recruitment.list_search, which CSV exports use too."""
+        data = self.form.cleaned_data
+        return placement_search(queryset, {k: data.get(k) for k in PLACEMENT_SEARCH_FIELDS})
+
+
+def criteria_json(filterset) -> dict:
+    """A valid filterset's cleaned values as JSON (ids for objects, ISO-8601 for moments):
+    what an export job stores and applies later."""
+    out = {}
+    for key, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()):
+            continue
+        if hasattr(value, "pk"):
+            value = value.pk
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple)):
+            value = list(value)
+        out[key] = value
+    return out

@@ -11,13 +11,17 @@ from api.views import (
     alerts,
     applications,
     candidates,
+    deletions,
+    exports,
     feeds,
     health,
     notifications,
     placements,
     reference,
+    reports,
     reviews,
     vacancies,
+    vacancy_feeds,
 )
 
 router = DefaultRouter()
@@ -32,14 +36,38 @@ router.register("placements", placements.PlacementViewSet, basename="placement")
 router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("exports", exports.ExportJobViewSet, basename="export")
+router.register("deletions", deletions.DeletionViewSet, basename="deletion")
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
+    # Before the router, whose format-suffix routes would read "feed.rss" as a vacancy id.
+    path("vacancies/feed.rss", vacancy_feeds.VacancyRssFeedView.as_view(), name="vacancy_feed_rss"),
+    path(
+        "vacancies/feed.json", vacancy_feeds.VacancyJsonFeedView.as_view(), name="vacancy_feed_json"
+    ),
     path("auth/register/", accounts.RegisterView.as_view(), name="register"),
     path("auth/token/", accounts.TokenView.as_view(), name="token"),
     path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
     path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
     path("me/", accounts.MeView.as_view(), name="me"),
+    path(
+        "exports/applications.csv",
+        exports.ApplicationCsvExportView.as_view(),
+        name="export_applications_csv",
+    ),
+    path(
+        "exports/placements.csv",
+        exports.PlacementCsvExportView.as_view(),
+        name="export_placements_csv",
+    ),
+    path("reports/annual/", reports.AnnualReportView.as_view(), name="report_annual"),
+    path("reports/funnel/", reports.FunnelReportView.as_view(), name="report_funnel"),
+    path(
+        "reports/demographics/",
+        reports.DemographicsReportView.as_view(),
+        name="report_demographics",
+    ),
     path(
         "notifications/unsubscribe/",
         notifications.UnsubscribeView.as_view(),

@@ -2,7 +2,11 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
+from recruitment import services
 from recruitment.models import (
     Application,
     CandidateProfile,
@@ -20,8 +24,27 @@ from recruitment.models import (
 )
 
 
+class TombstoneOnDelete:
+    """Deleting in the admin leaves tombstones of the records and of everything their deletion
+    cascades to (GET /api/v1/deletions/, staff only), written in the delete's transaction."""
+
+    def delete_model(self, request: HttpRequest, obj: Model) -> None:
+        with transaction.atomic():
+            services.tombstone_record_cascade(objects=[obj])
+            super().delete_model(request, obj)  # type: ignore[misc]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Model]) -> None:
+        with transaction.atomic():
+            services.tombstone_record_cascade(objects=list(queryset))
+            super().delete_queryset(request, queryset)  # type: ignore[misc]
+
+
+class TombstoneAdmin(TombstoneOnDelete, admin.ModelAdmin):
+    """A plain ModelAdmin whose deletes leave tombstones."""
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(TombstoneOnDelete, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "name", "role", "is_active", "is_api_client"]
     list_filter = ["role", "is_active", "is_api_client"]
@@ -41,13 +64,13 @@ class ClassificationInline(admin.TabularInline):
 
 
 @admin.register(DutyStation)
-class DutyStationAdmin(admin.ModelAdmin):
+class DutyStationAdmin(TombstoneAdmin):
     list_display = ["city", "country"]
     search_fields = ["city"]
     inlines = [ClassificationInline]
 
 
-class StatusReadOnlyAdmin(admin.ModelAdmin):
+class StatusReadOnlyAdmin(TombstoneAdmin):
     """Status is changed only by the workflows services, never in a form."""
 
     readonly_fields = ["status", "status_changed_at"]
@@ -84,5 +107,6 @@ admin.site.register(
         OrganisationMembership,
         Scheme,
         VacancySource,
-    ]
+    ],
+    TombstoneAdmin,
 )

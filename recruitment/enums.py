@@ -267,3 +267,20 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     DELIVERED = "delivered", "Delivered"
     DEAD = "dead", "Dead"
+
+
+class ExportKind(models.TextChoices):
+    APPLICATIONS = "applications", "Applications"
+    PLACEMENTS = "placements", "Placements"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class TombstoneReason(models.TextChoices):
+    DELETED = "deleted", "Deleted"
+    ERASED = "erased", "Erased on the person's request"

@@ -15,6 +15,7 @@ from recruitment.models import (
     Organisation,
     OrganisationMembership,
     Placement,
+    Tombstone,
     Vacancy,
     VacancySource,
 )
@@ -56,6 +57,12 @@ def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     if role == Role.PARTNER:
         return queryset.filter(published | Q(organisation_id__in=_member_organisation_ids(user)))
     return queryset.filter(published)
+
+
+def vacancy_feed_list() -> QuerySet[Vacancy]:
+    """The public feeds' vacancies: the published ones, whoever asks (feeds are shared and
+    cached, so they never depend on the caller)."""
+    return vacancy_list(user=AnonymousUser())
 
 
 def vacancy_editable_list(*, user: Caller) -> QuerySet[Vacancy]:
@@ -132,6 +139,21 @@ def placement_list(*, user: Caller) -> QuerySet[Placement]:
     if role == Role.PARTNER:
         return queryset.filter(organisation_id__in=_member_organisation_ids(user))
     return Placement.objects.none()
+
+
+def tombstone_list(*, user: Caller) -> QuerySet[Tombstone]:
+    """Tombstones the caller may see: all for recruiters and admins; their own records' for
+    candidates; their own and their organisation's for partner members; none otherwise."""
+    role = role_of(user)
+    if role in (Role.RECRUITER, Role.ADMIN):
+        return Tombstone.objects.all()
+    if role == Role.PARTNER:
+        return Tombstone.objects.filter(
+            Q(owner=user) | Q(organisation_id__in=_member_organisation_ids(user))
+        )
+    if role == Role.CANDIDATE:
+        return Tombstone.objects.filter(owner=user)
+    return Tombstone.objects.none()
 
 
 def rule_set_for(vacancy: Vacancy) -> EligibilityRuleSet | None:

@@ -5,10 +5,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
+from django.db.models import Model
+from django.db.models.deletion import Collector
 from django.utils import timezone
 
-from recruitment.enums import Role
+from recruitment.enums import Role, TombstoneReason
 from recruitment.exceptions import ConflictError, DomainValidationError
 from recruitment.models import (
     ApiToken,
@@ -21,6 +23,8 @@ from recruitment.models import (
     Organisation,
     OrganisationMembership,
     PlacementChecklistItem,
+    SavedSearch,
+    Tombstone,
     User,
     Vacancy,
 )
@@ -182,7 +186,9 @@ def candidate_profile_update(
         profile.save()
         for field, model in _PROFILE_LISTS.items():
             if field in data:
-                model.objects.filter(profile=profile).delete()
+                replaced = model.objects.filter(profile=profile)
+                tombstone_record(objects=replaced, owner=profile.user)
+                replaced.delete()
                 model.objects.bulk_create(model(profile=profile, **item) for item in data[field])
     return profile
 
@@ -194,3 +200,58 @@ def checklist_item_complete(
     item.completed_at, item.completed_by = (now, user) if completed else (None, None)
     item.save(update_fields=["completed_at", "completed_by", "updated_at"])
     return item
+
+
+def tombstone_record(
+    *,
+    objects: Iterable[Model],
+    reason: str = TombstoneReason.DELETED,
+    owner: AbstractBaseUser | None = None,
+    organisation: Organisation | None = None,
+) -> list[Tombstone]:
+    """Record that `objects` are being deleted or erased (`reason`), for mirroring clients.
+
+    Call it inside the transaction that deletes them, before the delete: the tombstones commit
+    or roll back with it. `owner` (the person whose records they are) and `organisation` (a
+    partner's records) decide who else besides staff sees the tombstones. One INSERT.
+    """
+    return Tombstone.objects.bulk_create(
+        Tombstone(
+            model_label=item._meta.label_lower,
+            object_id=str(item.pk),
+            reason=reason,
+            owner=owner,
+            organisation=organisation,
+        )
+        for item in objects
+    )
+
+
+def tombstone_record_cascade(
+    *, objects: Iterable[Model], reason: str = TombstoneReason.DELETED
+) -> list[Tombstone]:
+    """Tombstones for `objects` and for every row their deletion cascades to (Django's own
+    deletion collector decides, as `delete()` will). For deletes of arbitrary records, such as
+    the admin site's; staff see these tombstones. Two queries per cascaded relation."""
+    objects = list(objects)
+    if not objects:
+        return []
+    collector = Collector(using=router.db_for_write(type(objects[0])))
+    collector.collect(objects)
+    doomed: list[Model] = [
+        item
+        for model, instances in collector.data.items()
+        if not model._meta.auto_created  # many-to-many links are not records
+        for item in instances
+    ]
+    for queryset in collector.fast_deletes:
+        if not queryset.model._meta.auto_created:
+            doomed.extend(queryset.only("pk"))
+    return tombstone_record(objects=doomed, reason=reason)
+
+
+def saved_search_delete(*, search: SavedSearch) -> None:
+    """Delete a candidate's saved search and leave its tombstone, in one transaction."""
+    with transaction.atomic():
+        tombstone_record(objects=[search], owner=search.user)
+        search.delete()

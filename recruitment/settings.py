@@ -114,6 +114,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 
+# CSV exports run as background jobs are written to the "exports" storage (a private folder here;
+# any Django storage backend, e.g. object storage, by changing the backend). Download links are
+# signed and live EXPORT_LINK_TTL_SECONDS; files and jobs are purged EXPORT_RETENTION_HOURS on.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("EXPORT_ROOT", "/var/tmp/recruitment-exports"),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
+}
+EXPORT_CHUNK_ROWS = int(os.environ.get("EXPORT_CHUNK_ROWS", "2000"))
+EXPORT_LINK_TTL_SECONDS = int(os.environ.get("EXPORT_LINK_TTL_SECONDS", "300"))
+EXPORT_RETENTION_HOURS = int(os.environ.get("EXPORT_RETENTION_HOURS", "24"))
+
 # API tokens issued by POST /api/v1/auth/token/.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "24"))
 
@@ -159,6 +178,8 @@ SPECTACULAR_SETTINGS = {
         "DegreeLevelEnum": "recruitment.enums.DegreeLevel",
         "OutboxStatusEnum": "recruitment.enums.OutboxStatus",
         "FeedRunStatusEnum": "recruitment.enums.FeedRunStatus",
+        "ExportKindEnum": "recruitment.enums.ExportKind",
+        "ExportStatusEnum": "recruitment.enums.ExportStatus",
         "CountryEnum": "api.serializers.common.COUNTRY_CHOICES",
     },
     "SECURITY": [{"bearerAuth": []}],

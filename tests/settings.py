@@ -16,3 +16,8 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 OUTBOX_RELAY_GRACE_SECONDS = 0  # tests enqueue due rows at once
+
+import tempfile  # noqa: E402
+
+# Background exports write into a fresh private folder per test session.
+STORAGES["exports"]["OPTIONS"]["location"] = tempfile.mkdtemp(prefix="recruitment-exports-")  # noqa: F405

@@ -8,7 +8,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Now
 
-from recruitment.enums import FeedRunStatus, OutboxKind, OutboxStatus
+from recruitment.enums import (
+    ExportKind,
+    ExportStatus,
+    FeedRunStatus,
+    OutboxKind,
+    OutboxStatus,
+)
 from recruitment.models import Application, Feed, Organisation, Placement, Vacancy
 
 
@@ -196,3 +202,52 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"delivery {self.pk} of {self.message_id}"
+
+
+class ExportJob(models.Model):
+    """A CSV export run in the background: its criteria, progress and file (private storage)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    # The list filters' cleaned values (ids, ISO-8601), applied again when the job runs.
+    criteria = models.JSONField(default=dict, blank=True)
+    # Decided when the job was created, from the owner's role then.
+    include_personal = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_written = models.PositiveIntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=ExportStatus.values), name="export_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ExportKind.values), name="export_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} export {self.pk}: {self.status}"
+
+    @property
+    def progress(self) -> int:
+        """Percent of the rows written (100 once succeeded)."""
+        if self.status == ExportStatus.SUCCEEDED:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_written * 100 // self.rows_total)

@@ -13,6 +13,7 @@ from dramatiq_crontab import cron, interval
 from recruitment.models import Feed
 from workflows import broker  # noqa: F401  (binds the actors below to the configured broker)
 from workflows.alerts import saved_search_alerts_instant, saved_search_digests, silence_alerts
+from workflows.exports import export_job_run, export_jobs_purge
 from workflows.feeds.sync import vacancy_feed_sync_run
 from workflows.models import FeedRun
 from workflows.notifications import (
@@ -132,3 +133,23 @@ def send_daily_digests() -> None:
 def send_silence_alerts() -> None:
     """Alert recruiters of applications waiting too long. Safe to run twice: one a day each."""
     logger.info("silence alerts", extra={"emails": silence_alerts(now=timezone.now())})
+
+
+@dramatiq.actor(
+    actor_name="workflows.export_run", queue_name="exports", max_retries=0, time_limit=3_600_000
+)
+def export_run(job_id: str) -> None:
+    """Write one background CSV export.
+
+    Safe to run twice: a finished job is left as it is, and an unfinished one is written again
+    from the start (the file of a crashed run was never recorded on the job)."""
+    job = export_job_run(job_id=job_id)
+    if job is None:
+        logger.warning("export job gone before it ran", extra={"export_id": job_id})
+
+
+@cron("17 * * * *")
+@dramatiq.actor(actor_name="workflows.purge_exports", queue_name="exports", max_retries=0)
+def purge_exports() -> None:
+    """Delete expired export files and jobs. Safe to run twice: the second finds none."""
+    logger.info("exports purged", extra={"jobs": export_jobs_purge(now=timezone.now())})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from recruitment.enums import OutboxKind
 from recruitment.exceptions import DomainValidationError
 from recruitment.models import Organisation
+from recruitment.services import tombstone_record
 from workflows.models import OutboxMessage, WebhookSubscription
 from workflows.netguard import resolve_public_url
 from workflows.notifications import new_webhook_secret
@@ -90,3 +91,15 @@ def webhook_secret_rotate(*, subscription: WebhookSubscription) -> WebhookSubscr
         update_fields=["secret", "previous_secret", "previous_secret_expires_at", "updated_at"]
     )
     return subscription
+
+
+def webhook_subscription_delete(*, subscription: WebhookSubscription) -> None:
+    """Delete a subscription (its pending messages and delivery log go with it) and leave its
+    tombstone, in one transaction."""
+    with transaction.atomic():
+        tombstone_record(
+            objects=[subscription],
+            owner=subscription.owner,
+            organisation=subscription.organisation,
+        )
+        subscription.delete()

@@ -4,6 +4,7 @@ from rest_framework import viewsets
 
 from api.permissions import roles
 from api.serializers.alerts import SavedSearchSerializer
+from recruitment import services
 from recruitment.enums import Role
 from recruitment.models import SavedSearch
 
@@ -23,3 +24,6 @@ class SavedSearchViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.save(user=self.request.user)
+
+    def perform_destroy(self, instance):
+        services.saved_search_delete(search=instance)

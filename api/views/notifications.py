@@ -27,6 +27,7 @@ from workflows.outbox import EMAIL_EVENTS
 from workflows.webhooks import (
     webhook_secret_rotate,
     webhook_subscription_create,
+    webhook_subscription_delete,
     webhook_subscription_update,
 )
 
@@ -89,6 +90,9 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.De
             subscription=subscription, data=dict(serializer.validated_data)
         )
         return Response(WebhookSubscriptionSerializer(subscription).data)
+
+    def perform_destroy(self, instance):
+        webhook_subscription_delete(subscription=instance)
 
     @extend_schema(summary="Rotate the signing secret", request=None,
                    responses={200: WebhookSubscriptionCreatedSerializer})  # fmt: skip

@@ -8,6 +8,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from api.filters import PlacementFilterSet
 from api.permissions import role_of, roles
 from api.serializers.placements import (
     ChecklistItemSerializer,
@@ -35,7 +36,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     queryset = Placement.objects.none()  # for schema generation; real reads go through selectors
     serializer_class = PlacementSerializer
     permission_classes = [roles(Role.CANDIDATE, Role.PARTNER, Role.RECRUITER, Role.ADMIN)]
-    filterset_fields = ["status", "organisation", "duty_station", "scheme"]
+    filterset_class = PlacementFilterSet
     ordering_fields = ["id", "start_date", "end_date", "updated_at"]
 
     def get_queryset(self):

@@ -1,7 +1,9 @@
 """Vacancies: everyone reads published ones; partners manage their own; staff manage all."""
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +18,7 @@ from api.serializers.vacancies import (
 from recruitment import selectors, services
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import Vacancy
+from workflows.feeds.outward import job_posting
 from workflows.services import vacancy_transition
 
 WRITER_ROLES = (Role.PARTNER, Role.RECRUITER, Role.ADMIN)
@@ -143,3 +146,25 @@ class VacancyViewSet(viewsets.ModelViewSet):
         vacancy_transition(vacancy_id=vacancy.pk, to_status=VacancyStatus.CLOSED,
                            actor=request.user)  # fmt: skip
         return self._respond(vacancy.pk)
+
+    @extend_schema(
+        summary="The vacancy as schema.org JobPosting (JSON-LD)",
+        responses={
+            (200, "application/ld+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="A schema.org JobPosting: title, description, datePosted, "
+                "validThrough, hiringOrganization, jobLocation (or, without a duty station, "
+                "applicantLocationRequirements), employmentType, identifier, "
+                "eligibilityToWorkRequirement (the nationality rule), totalJobOpenings, and "
+                "`grade` (a term declared in `@context`: schema.org has none).",
+            )
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="jobposting")
+    def jobposting(self, request, pk=None):
+        """Search engines and job boards read this; so does our own `jsonld` feed adapter."""
+        vacancy = self.get_object()
+        rule_set = selectors.rule_set_for(vacancy)
+        url = request.build_absolute_uri(reverse("vacancy-detail", args=[vacancy.pk]))
+        posting = job_posting(vacancy, url=url, rules=rule_set.rules if rule_set else None)
+        return Response(posting, content_type="application/ld+json")

@@ -17,6 +17,7 @@ from recruitment.models.organisations import (
 )
 from recruitment.models.placements import Placement, PlacementChecklistItem, PlacementRenewal
 from recruitment.models.schemes import EligibilityRuleSet, Scheme
+from recruitment.models.tombstones import Tombstone
 from recruitment.models.users import ApiToken, NotificationPreference, User
 from recruitment.models.vacancies import Feed, Vacancy, VacancySource
 
@@ -43,6 +44,7 @@ __all__ = [
     "SavedSearch",
     "Scheme",
     "ScorecardTemplate",
+    "Tombstone",
     "User",
     "Vacancy",
     "VacancySource",

@@ -44,6 +44,9 @@ _EMPLOYMENT_TYPES = {
     "CONTRACTOR": ContractType.CONSULTANCY,
     "INTERN": ContractType.INTERNSHIP,
     "VOLUNTEER": ContractType.VOLUNTEER,
+    # Not schema.org values, but allowed (employmentType is text): our own feeds write them.
+    "FIXED_TERM": ContractType.FIXED_TERM,
+    "SECONDMENT": ContractType.SECONDMENT,
 }
 # A document this share or more of undecodable characters is binary (a compressed body).
 _MAX_REPLACEMENT_SHARE = 0.01
@@ -251,6 +254,14 @@ def _job_postings(node: object) -> list[dict[str, Any]]:
                 found.append(current)
             elif "@graph" in current:
                 stack.append(current["@graph"])
+            elif str(current.get("version", "")).startswith("https://jsonfeed.org/version/"):
+                # A JSON Feed whose items carry their JobPosting in the `_job_posting` extension.
+                items = current.get("items")
+                stack.extend(
+                    reversed([i.get("_job_posting") for i in items if isinstance(i, dict)])
+                    if isinstance(items, list)
+                    else []
+                )
     return found
 
 
@@ -310,6 +321,9 @@ def _posting_entry(
         raise ItemRejected("missing_identifier", "no url, @id or identifier", "identifier")
     organisation = _organisation(posting) or context.organisation_name
     grade, grade_raw = normalise_grade(title)
+    if grade is None and (stated := text_value(posting.get("grade"))):
+        # Our own term (declared in the posting's @context): schema.org has no grade property.
+        grade, grade_raw = normalise_grade(stated)
     employment = posting.get("employmentType")
     kinds = employment if isinstance(employment, list) else [employment]
     contract = next(
