@@ -267,3 +267,20 @@ class OutboxStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     DELIVERED = "delivered", "Delivered"
     DEAD = "dead", "Dead"
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", "CV"
+    DIPLOMA = "diploma", "Diploma"
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a candidate agreed to; each consent can be withdrawn at any time."""
+
+    TALENT_POOL = "talent_pool", "Keep my profile in the talent pool"
+    PARTNER_SHARING = "partner_sharing", "Share my profile with a partner organisation"
+
+
+class AccessedResource(models.TextChoices):
+    PROFILE = "profile", "Candidate profile"
+    DOCUMENT = "document", "Document"
