@@ -11,6 +11,7 @@ from api.views import (
     alerts,
     applications,
     candidates,
+    documents,
     feeds,
     health,
     notifications,
@@ -32,6 +33,7 @@ router.register("placements", placements.PlacementViewSet, basename="placement")
 router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
@@ -46,6 +48,11 @@ api_v1 = [
         name="notification_unsubscribe",
     ),
     path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+    path(
+        "documents/download/<str:token>/",
+        documents.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
     path(
         "scorecard-templates/",
         reviews.ScorecardTemplateViewSet.as_view({"get": "list", "post": "create"}),
