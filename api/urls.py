@@ -16,6 +16,7 @@ from api.views import (
     health,
     notifications,
     placements,
+    privacy,
     reference,
     reviews,
     vacancies,
@@ -48,6 +49,23 @@ api_v1 = [
         name="notification_unsubscribe",
     ),
     path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+    path("candidates/me/export/", privacy.ExportView.as_view(), name="candidate_export"),
+    path(
+        "candidates/me/access-log/",
+        privacy.AccessLogViewSet.as_view({"get": "list"}),
+        name="candidate_access_log",
+    ),
+    path(
+        "candidates/me/consents/",
+        privacy.ConsentViewSet.as_view({"get": "list", "post": "create"}),
+        name="candidate_consent-list",
+    ),
+    path(
+        "candidates/me/consents/<int:pk>/withdraw/",
+        privacy.ConsentViewSet.as_view({"post": "withdraw"}),
+        name="candidate_consent-withdraw",
+    ),
+    path("candidates/me/erasure/", privacy.ErasureView.as_view(), name="candidate_erasure"),
     path(
         "documents/download/<str:token>/",
         documents.DocumentDownloadView.as_view(),

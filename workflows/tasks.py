@@ -1,6 +1,7 @@
 """dramatiq actors. Thin and idempotent: each takes ids, calls one workflows function, returns."""
 
 import logging
+from dataclasses import asdict
 from datetime import timedelta
 
 import dramatiq
@@ -19,6 +20,7 @@ from workflows.notifications import (
     outbox_deliver,
     outbox_due_ids,
 )
+from workflows.privacy import personal_data_purge
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +113,12 @@ def send_daily_digests() -> None:
 def send_silence_alerts() -> None:
     """Alert recruiters of applications waiting too long. Safe to run twice: one a day each."""
     logger.info("silence alerts", extra={"emails": silence_alerts(now=timezone.now())})
+
+
+@cron("30 2 * * *")
+@dramatiq.actor(actor_name="workflows.purge_personal_data", queue_name="default", max_retries=0)
+def purge_personal_data() -> None:
+    """The daily retention purge (workflows.privacy.personal_data_purge). Safe to run twice:
+    erased rows no longer match, and legal holds are skipped every time."""
+    result = personal_data_purge(now=timezone.now())
+    logger.info("personal data purged", extra=asdict(result))

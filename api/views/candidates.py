@@ -7,8 +7,8 @@ from rest_framework import generics, mixins, viewsets
 from api.filters import CandidateProfileFilterSet
 from api.permissions import roles
 from api.serializers.candidates import CandidateProfileSerializer
-from recruitment import selectors, services
-from recruitment.enums import Role
+from recruitment import privacy, selectors, services
+from recruitment.enums import AccessedResource, Role
 from recruitment.models import CandidateProfile
 
 
@@ -27,6 +27,19 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return selectors.candidate_profile_list(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        # Every profile shown to a recruiter is a read of personal data: log it (GDPR art. 30).
+        serializer = super().get_serializer(*args, **kwargs)
+        profiles = args[0] if args else None
+        if profiles is not None:
+            profiles = profiles if kwargs.get("many") else [profiles]
+            privacy.access_log_record_many(
+                viewer=self.request.user,
+                resource=AccessedResource.PROFILE,
+                reads=[(profile.user_id, profile.pk) for profile in profiles],
+            )
+        return serializer
 
 
 class MyCandidateProfileView(generics.RetrieveUpdateAPIView):
