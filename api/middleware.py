@@ -26,6 +26,9 @@ REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 # Results not kept: the client should simply retry these (auth, throttling, server errors).
 NOT_STORED = {401, 429}
 CHUNK = 64 * 1024
+# Login and token endpoints answer with bearer tokens, which must never be stored in clear;
+# the key is accepted there and ignored (a second login simply issues another token).
+NOT_IDEMPOTENT_PREFIX = "/api/v1/auth/"
 
 
 def max_request_bytes() -> int:
@@ -47,7 +50,9 @@ def error_response(status: int, code: str, detail: str, **headers: str) -> HttpR
 def _authenticated_caller(request) -> str | None:
     """The caller as the API will see it (None: the credentials fail, the view answers 401)."""
     drf_request = Request(
-        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+        request,
+        parsers=[cls() for cls in api_settings.DEFAULT_PARSER_CLASSES],
+        authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES],
     )
     try:
         drf_request.user  # noqa: B018 - runs the authenticators
@@ -82,7 +87,12 @@ class IdempotencyMiddleware:
 
     def __call__(self, request):
         key = request.headers.get(HEADER)
-        if request.method != "POST" or key is None or not request.path.startswith("/api/"):
+        if (
+            request.method != "POST"
+            or key is None
+            or not request.path.startswith("/api/")
+            or request.path.startswith(NOT_IDEMPOTENT_PREFIX)
+        ):
             return self.get_response(request)
         if not KEY_PATTERN.fullmatch(key):
             return error_response(
@@ -91,15 +101,19 @@ class IdempotencyMiddleware:
             )  # fmt: skip
         if int(request.META.get("CONTENT_LENGTH") or 0) > max_request_bytes():
             return error_response(413, "payload_too_large", "The request body is too large.")
-        caller = _authenticated_caller(request)
-        if caller is None:
-            return self.get_response(request)
         with tempfile.SpooledTemporaryFile(max_size=1024 * 1024) as spool:
-            return self._handle(request, caller, key, _fingerprint(request, spool))
+            fingerprint = _fingerprint(request, spool)
+            if fingerprint is None:
+                return error_response(413, "payload_too_large", "The request body is too large.")
+            caller = _authenticated_caller(request)
+            # Authentication may have read the body (OAuth2 reads form fields): rewind it.
+            spool.seek(0)
+            request._read_started = False
+            if caller is None:
+                return self.get_response(request)
+            return self._handle(request, caller, key, fingerprint)
 
     def _handle(self, request, caller, key, fingerprint):
-        if fingerprint is None:
-            return error_response(413, "payload_too_large", "The request body is too large.")
         claim = idempotency_key_claim(
             caller=caller, key=key, fingerprint=fingerprint, now=timezone.now()
         )

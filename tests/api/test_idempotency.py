@@ -7,10 +7,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from recruitment.models import Application, IdempotencyKey
+from recruitment.models import Application, IdempotencyKey, Vacancy
 from tests.api.bodies import application_body, iso
+from tests.api.test_webhooks import oauth_client
 from tests.conftest import client_for
-from tests.factories import make_vacancy
+from tests.factories import PASSWORD, make_vacancy
 
 APPLICATIONS_URL = "/api/v1/applications/"
 KEY = "9c1e5d7a-1f7e-4a55-8d6e-0f3c2b1a4e77"
@@ -193,3 +194,38 @@ def test_idempotency_key_fifty_concurrent_applications_create_one(organisation_x
     assert [o for o in outcomes if o[0] != 201] == [(409, in_progress)] * (
         50 - sum(1 for o in outcomes if o[0] == 201)
     )
+
+
+def test_idempotency_key_on_login_never_stores_the_token(candidate_a):
+    body = {"email": "a@example.org", "password": PASSWORD}
+    client = client_for(None)
+
+    first = client.post("/api/v1/auth/token/", body, HTTP_IDEMPOTENCY_KEY=KEY)
+    second = client.post("/api/v1/auth/token/", body, HTTP_IDEMPOTENCY_KEY=KEY)
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.json()["token"] != second.json()["token"]
+    assert list(IdempotencyKey.objects.all()) == []
+
+
+def test_idempotency_key_for_an_oauth_client(organisation_x):
+    client, _ = oauth_client("--name", "UNICEF HR", "--role", "partner", "--organisation", "unicef")
+    body = {
+        "title": "Child Protection Officer",
+        "description": "<p>Protect children.</p>",
+        "closes_at": "2030-01-31T17:00:00Z",
+    }
+
+    first = client.post("/api/v1/vacancies/", body, HTTP_IDEMPOTENCY_KEY=KEY)
+    second = client.post("/api/v1/vacancies/", body, HTTP_IDEMPOTENCY_KEY=KEY)
+    other = client.post("/api/v1/vacancies/", {**body, "title": "X"}, HTTP_IDEMPOTENCY_KEY=KEY)
+
+    assert (first.status_code, first.json()) == (201, {**first.json(), "title": body["title"]})
+    vacancy = Vacancy.objects.get()
+    assert first.json()["id"] == vacancy.pk
+    assert (second.status_code, second.json(), second["Idempotent-Replayed"]) == (
+        201,
+        first.json(),
+        "true",
+    )
+    assert (other.status_code, other.json()["code"]) == (422, "idempotency_key_reused")
