@@ -194,3 +194,11 @@ def checklist_item_complete(
     item.completed_at, item.completed_by = (now, user) if completed else (None, None)
     item.save(update_fields=["completed_at", "completed_by", "updated_at"])
     return item
+
+
+def candidate_legal_hold_set(*, profile: CandidateProfile, legal_hold: bool) -> CandidateProfile:
+    """Set or lift a profile's legal hold. Only this column is written: not `updated_at`,
+    which is the candidate's activity that the retention period counts from."""
+    profile.legal_hold = legal_hold
+    profile.save(update_fields=["legal_hold"])
+    return profile

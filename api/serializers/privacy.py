@@ -64,3 +64,7 @@ class ExportSerializer(serializers.Serializer):
         help_text='Per model ("app.model"), every row about you with every field but secrets; '
         "documents carry `content_base64`.",
     )
+
+
+class LegalHoldSerializer(StrictSerializer):
+    legal_hold = serializers.BooleanField()

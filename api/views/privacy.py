@@ -114,20 +114,19 @@ class ErasureView(APIView):
     @extend_schema(request=None, responses={200: ErasureSerializer})
     def post(self, request):
         own_profile(request)
-        result = candidate_erase(user=request.user, now=timezone.now())
-        slugs = dict(
-            Organisation.objects.filter(pk__in=result.notified_organisation_ids).values_list(
-                "pk", "slug"
-            )
+        return Response(erasure_body(candidate_erase(user=request.user, now=timezone.now())))
+
+
+def erasure_body(result):
+    slugs = dict(
+        Organisation.objects.filter(pk__in=result.notified_organisation_ids).values_list(
+            "pk", "slug"
         )
-        return Response(
-            ErasureSerializer(
-                {
-                    "candidate": result.profile_id,
-                    "erased_at": result.erased_at,
-                    "notified_organisations": [
-                        slugs[pk] for pk in result.notified_organisation_ids
-                    ],
-                }
-            ).data
-        )
+    )
+    return ErasureSerializer(
+        {
+            "candidate": result.profile_id,
+            "erased_at": result.erased_at,
+            "notified_organisations": [slugs[pk] for pk in result.notified_organisation_ids],
+        }
+    ).data

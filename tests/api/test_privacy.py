@@ -275,3 +275,64 @@ def test_erasure_is_for_candidates_only(recruiter, candidate_a):
 
     assert (response.status_code, response.json()) == (403, ROLE_DENIED)
     assert CandidateProfile.objects.get(user=candidate_a).personal_data_erased_at is None
+
+
+# Staff: erasure on a request received elsewhere, legal holds -------------------------------
+
+
+def test_admin_erases_a_candidate_on_request(admin_user, candidate_a, candidate_b):
+    profile = candidate_a.candidate_profile
+
+    response = client_for(admin_user).post(f"/api/v1/candidates/{profile.pk}/erasure/")
+
+    profile.refresh_from_db()
+    assert (response.status_code, response.json()) == (
+        200,
+        {
+            "candidate": profile.pk,
+            "erased_at": iso(profile.personal_data_erased_at),
+            "notified_organisations": [],
+        },
+    )
+    assert dict(CandidateProfile.objects.values_list("user_id", "given_name")) == {
+        candidate_a.pk: "",
+        candidate_b.pk: "Bjørn",
+    }
+
+
+def test_recruiter_may_not_erase_or_hold(recruiter, candidate_a):
+    profile = candidate_a.candidate_profile
+    client = client_for(recruiter)
+    denied = {
+        "code": "permission_denied",
+        "detail": "Only admins erase data or set legal holds.",
+    }
+
+    erasure = client.post(f"/api/v1/candidates/{profile.pk}/erasure/")
+    hold = client.post(f"/api/v1/candidates/{profile.pk}/legal-hold/", {"legal_hold": True})
+
+    assert [(erasure.status_code, erasure.json()), (hold.status_code, hold.json())] == [
+        (403, denied),
+        (403, denied),
+    ]
+    profile.refresh_from_db()
+    assert (profile.given_name, profile.legal_hold) == ("Astrid", False)
+
+
+def test_admin_sets_and_lifts_a_legal_hold(admin_user, candidate_a):
+    profile = candidate_a.candidate_profile
+    client = client_for(admin_user)
+    url = f"/api/v1/candidates/{profile.pk}/legal-hold/"
+
+    on = client.post(url, {"legal_hold": True})
+    erasure = client_for(candidate_a).post(ME + "erasure/")
+    off = client.post(url, {"legal_hold": False})
+    invalid = client.post(url, {"legal_hold": True, "reason": "x"})
+
+    assert [(on.status_code, on.json()), (off.status_code, off.json())] == [
+        (200, {"legal_hold": True}),
+        (200, {"legal_hold": False}),
+    ]
+    assert (erasure.status_code, erasure.json()["code"]) == (409, "legal_hold")
+    assert (invalid.status_code, invalid.json()["fields"]) == (400, {"reason": ["Unknown field."]})
+    assert CandidateProfile.objects.get(pk=profile.pk).legal_hold is False
