@@ -12,6 +12,7 @@ from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     make_application,
+    make_reviewer_assignment,
     make_user,
     make_vacancy,
     make_webhook_subscription,
@@ -336,3 +337,16 @@ def test_admin_sets_and_lifts_a_legal_hold(admin_user, candidate_a):
     assert (erasure.status_code, erasure.json()["code"]) == (409, "legal_hold")
     assert (invalid.status_code, invalid.json()["fields"]) == (400, {"reason": ["Unknown field."]})
     assert CandidateProfile.objects.get(pk=profile.pk).legal_hold is False
+
+
+def test_access_log_records_the_review_queue(recruiter, candidate_a, candidate_b, organisation_x):
+    vacancy = make_vacancy(organisation=organisation_x)
+    make_reviewer_assignment(vacancy=vacancy, reviewer=recruiter)
+    application = make_application(candidate=candidate_a, vacancy=vacancy)
+
+    response = client_for(recruiter).get(f"/api/v1/vacancies/{vacancy.pk}/review-queue/")
+
+    assert [item["id"] for item in response.json()["results"]] == [application.pk]
+    assert list(
+        AccessLogEntry.objects.values_list("subject_id", "viewer_id", "resource", "resource_id")
+    ) == [(candidate_a.pk, recruiter.pk, "profile", candidate_a.candidate_profile.pk)]
