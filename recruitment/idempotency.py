@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from recruitment.models import IdempotencyKey
 
@@ -20,8 +21,15 @@ class Claim:
 
 def idempotency_key_claim(*, caller: str, key: str, fingerprint: str, now: datetime) -> Claim:
     """Claim (caller, key) for this request, atomically: of concurrent requests exactly one owns
-    it. An expired row is dropped first, so a key may be reused after its lifetime."""
-    IdempotencyKey.objects.filter(caller=caller, key=key, expires_at__lte=now).delete()
+    it. An expired row is dropped first, so a key may be reused after its lifetime, and so is
+    a claim whose request never finished (its process died) within IDEMPOTENCY_ABANDONED_SECONDS.
+    """
+    abandoned = now - timedelta(seconds=settings.IDEMPOTENCY_ABANDONED_SECONDS)
+    IdempotencyKey.objects.filter(
+        Q(expires_at__lte=now) | Q(response_status__isnull=True, created_at__lt=abandoned),
+        caller=caller,
+        key=key,
+    ).delete()
     expires_at = now + timedelta(hours=settings.IDEMPOTENCY_KEY_TTL_HOURS)
     with connection.cursor() as cursor:
         # One statement: the unique (caller, key) index decides which concurrent request wins.

@@ -251,6 +251,9 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 # Idempotency-Key: the first result of a POST is kept per caller this long and replayed.
 IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+# A first request still unfinished after this long is taken as dead (killed worker): its key
+# may run again. Keep it above the web server's request timeout.
+IDEMPOTENCY_ABANDONED_SECONDS = int(os.environ.get("IDEMPOTENCY_ABANDONED_SECONDS", "120"))
 
 # Rate limits as "<count>/<second|minute|hour|day>", counted in PostgreSQL (shared by every
 # web process). Each caller (or anonymous IP) and each IP has a general limit; login and

@@ -116,6 +116,23 @@ def test_idempotency_key_in_progress_is_409(organisation_x, candidate_a):
     )
 
 
+def test_idempotency_key_of_a_dead_first_request_runs_again(organisation_x, candidate_a):
+    vacancy = make_vacancy(organisation=organisation_x)
+    client = client_for(candidate_a)
+    # A first request whose worker died: claimed long ago, never finished, nothing created.
+    apply(client, vacancy)
+    Application.objects.all().delete()
+    IdempotencyKey.objects.update(
+        response_status=None, created_at=timezone.now() - timedelta(seconds=121)
+    )
+
+    response = apply(client, vacancy)
+
+    application = Application.objects.get()
+    assert (response.status_code, response.json()["id"]) == (201, application.pk)
+    assert list(IdempotencyKey.objects.values_list("response_status", flat=True)) == [201]
+
+
 def test_idempotency_key_expired_is_forgotten(organisation_x, candidate_a):
     vacancy = make_vacancy(organisation=organisation_x, title="First")
     other = make_vacancy(organisation=organisation_x, title="Second")
