@@ -63,18 +63,36 @@ def _authenticated_caller(request) -> str | None:
 
 def _fingerprint(request, spool) -> str | None:
     """SHA-256 of method, path, query and body, reading the body once into `spool`, which then
-    replaces the request stream (None: the body is larger than any we accept)."""
+    replaces the request stream (None: the body is larger than any we accept). A multipart
+    body is hashed with its boundary replaced: clients draw a new one for every retry."""
     digest = hashlib.sha256(f"{request.method} {request.get_full_path()}\n".encode())
     total = 0
     while chunk := request._stream.read(CHUNK):
         total += len(chunk)
         if total > max_request_bytes():
             return None
-        digest.update(chunk)
         spool.write(chunk)
+    spool.seek(0)
+    boundary = _multipart_boundary(request)
+    if boundary:
+        digest.update(spool.read().replace(b"--" + boundary, b"--boundary"))
+    else:
+        while chunk := spool.read(CHUNK):
+            digest.update(chunk)
     spool.seek(0)
     request._stream = spool
     return digest.hexdigest()
+
+
+def _multipart_boundary(request) -> bytes | None:
+    content_type, _, parameters = request.META.get("CONTENT_TYPE", "").partition(";")
+    if content_type.strip().lower() != "multipart/form-data":
+        return None
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.strip().partition("=")
+        if name.lower() == "boundary" and value:
+            return value.strip('"').encode("latin-1")
+    return None
 
 
 class IdempotencyMiddleware:

@@ -296,3 +296,36 @@ def test_document_delete_removes_the_file(
     assert list(Document.objects.values_list("pk", flat=True)) == [doc_b.pk]
     assert doc_a.storage_name not in stored_files()
     assert doc_b.storage_name in stored_files()
+
+
+def test_document_upload_with_an_idempotency_key_stores_once(clean_storage, candidate_a):
+    client = client_for(candidate_a)
+    before = stored_files()
+
+    def send(boundary):
+        # Clients draw a new multipart boundary for every attempt.
+        body = (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncv\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="cv.pdf"'
+                f"\r\nContent-Type: application/pdf\r\n\r\n"
+            ).encode()
+            + PDF_BYTES
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        return client.generic(
+            "POST", DOCUMENTS_URL, body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+            HTTP_IDEMPOTENCY_KEY="upload-1",
+        )  # fmt: skip
+
+    first, second = send("a1b2c3"), send("z9y8x7w6")
+
+    document = Document.objects.get()
+    assert (first.status_code, first.json()) == (201, body_of(document))
+    assert (second.status_code, second.json(), second["Idempotent-Replayed"]) == (
+        201,
+        body_of(document),
+        "true",
+    )
+    assert sorted(set(stored_files()) - set(before)) == [document.storage_name]
