@@ -1,7 +1,7 @@
 """OpenAPI generation: every operation documents the shared error responses it can return."""
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
 from api.serializers.common import ErrorSerializer
 
@@ -11,8 +11,23 @@ ERROR_DESCRIPTIONS = {
     "403": "Authenticated, but this role or token scope may not do this.",
     "404": "Not found, or outside the caller's scope.",
     "409": "Conflicts with the current state (duplicate, illegal transition).",
+    "422": "The `Idempotency-Key` was used with another request body.",
     "429": "Too many requests; retry after the `Retry-After` header.",
 }
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", str, OpenApiParameter.HEADER, required=False, pattern=r"^[!-~]{1,255}$",
+    description=(
+        "Makes the POST safe to retry: the first result for this key is replayed for 24 h "
+        "(`Idempotent-Replayed: true`); another body with the key answers 422, a retry while "
+        "the first still runs 409."
+    ),
+)  # fmt: skip
+
+
+def idempotent(path: str, method: str) -> bool:
+    """Every POST honours Idempotency-Key, except under auth/ (those answers carry tokens)."""
+    return method == "POST" and "/auth/" not in path
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -23,8 +38,16 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["400", "401", "403", "404", "429"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
+        if idempotent(self.path, self.method):
+            codes.append("422")
         for code in codes:
             if code not in responses:
                 response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
                 responses[code] = self._get_response_for_code(response, code, direction=direction)
         return responses
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if idempotent(self.path, self.method):
+            parameters.append(IDEMPOTENCY_KEY)
+        return parameters

@@ -12,11 +12,13 @@ from api.views import (
     applications,
     candidates,
     deletions,
+    documents,
     exports,
     feeds,
     health,
     notifications,
     placements,
+    privacy,
     reference,
     reports,
     reviews,
@@ -38,6 +40,7 @@ router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_sea
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 router.register("exports", exports.ExportJobViewSet, basename="export")
 router.register("deletions", deletions.DeletionViewSet, basename="deletion")
+router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
 
 api_v1 = [
@@ -74,6 +77,28 @@ api_v1 = [
         name="notification_unsubscribe",
     ),
     path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+    path("candidates/me/export/", privacy.ExportView.as_view(), name="candidate_export"),
+    path(
+        "candidates/me/access-log/",
+        privacy.AccessLogViewSet.as_view({"get": "list"}),
+        name="candidate_access_log",
+    ),
+    path(
+        "candidates/me/consents/",
+        privacy.ConsentViewSet.as_view({"get": "list", "post": "create"}),
+        name="candidate_consent-list",
+    ),
+    path(
+        "candidates/me/consents/<int:pk>/withdraw/",
+        privacy.ConsentViewSet.as_view({"post": "withdraw"}),
+        name="candidate_consent-withdraw",
+    ),
+    path("candidates/me/erasure/", privacy.ErasureView.as_view(), name="candidate_erasure"),
+    path(
+        "documents/download/<str:token>/",
+        documents.DocumentDownloadView.as_view(),
+        name="document_download",
+    ),
     path(
         "scorecard-templates/",
         reviews.ScorecardTemplateViewSet.as_view({"get": "list", "post": "create"}),

@@ -284,3 +284,20 @@ class ExportStatus(models.TextChoices):
 class TombstoneReason(models.TextChoices):
     DELETED = "deleted", "Deleted"
     ERASED = "erased", "Erased on the person's request"
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", "CV"
+    DIPLOMA = "diploma", "Diploma"
+
+
+class ConsentPurpose(models.TextChoices):
+    """What a candidate agreed to; each consent can be withdrawn at any time."""
+
+    TALENT_POOL = "talent_pool", "Keep my profile in the talent pool"
+    PARTNER_SHARING = "partner_sharing", "Share my profile with a partner organisation"
+
+
+class AccessedResource(models.TextChoices):
+    PROFILE = "profile", "Candidate profile"
+    DOCUMENT = "document", "Document"

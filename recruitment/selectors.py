@@ -9,6 +9,7 @@ from recruitment.enums import Role, VacancyStatus
 from recruitment.models import (
     Application,
     CandidateProfile,
+    Document,
     DutyStation,
     EligibilityRuleSet,
     Feed,
@@ -206,3 +207,21 @@ def eligibility_for(*, profile: CandidateProfile, vacancy: Vacancy) -> dict[str,
         today=timezone.localdate(),
     )
     return result.as_dict()
+
+
+def document_list(*, user: Caller) -> QuerySet[Document]:
+    """Documents the caller may see: a candidate's own; for partner members, those of
+    candidates nominated to their organisation's vacancies; all for recruiters and admins."""
+    queryset = Document.objects.select_related("profile")
+    role = role_of(user)
+    if role in (Role.RECRUITER, Role.ADMIN):
+        return queryset
+    if role == Role.CANDIDATE:
+        return queryset.filter(profile__user=user)
+    if role == Role.PARTNER:
+        nominated = Application.objects.filter(
+            vacancy__organisation_id__in=_member_organisation_ids(user),
+            nominated_at__isnull=False,
+        ).values("candidate_id")
+        return queryset.filter(profile_id__in=nominated)
+    return Document.objects.none()

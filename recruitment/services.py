@@ -255,3 +255,11 @@ def saved_search_delete(*, search: SavedSearch) -> None:
     with transaction.atomic():
         tombstone_record(objects=[search], owner=search.user)
         search.delete()
+
+
+def candidate_legal_hold_set(*, profile: CandidateProfile, legal_hold: bool) -> CandidateProfile:
+    """Set or lift a profile's legal hold. Only this column is written: not `updated_at`,
+    which is the candidate's activity that the retention period counts from."""
+    profile.legal_hold = legal_hold
+    profile.save(update_fields=["legal_hold"])
+    return profile

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.RateLimitHeadersMiddleware",
+    "api.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "api.urls"
@@ -154,6 +156,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Counted in PostgreSQL; rates are the RATE_LIMIT_* settings below (api/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.CallerRateThrottle",
+        "api.throttles.IpRateThrottle",
+        "api.throttles.StrictRateThrottle",
+    ],
 }
 
 SPECTACULAR_SETTINGS = {
@@ -180,6 +188,9 @@ SPECTACULAR_SETTINGS = {
         "FeedRunStatusEnum": "recruitment.enums.FeedRunStatus",
         "ExportKindEnum": "recruitment.enums.ExportKind",
         "ExportStatusEnum": "recruitment.enums.ExportStatus",
+        "DocumentKindEnum": "recruitment.enums.DocumentKind",
+        "ConsentPurposeEnum": "recruitment.enums.ConsentPurpose",
+        "AccessedResourceEnum": "recruitment.enums.AccessedResource",
         "CountryEnum": "api.serializers.common.COUNTRY_CHOICES",
     },
     "SECURITY": [{"bearerAuth": []}],
@@ -260,3 +271,43 @@ PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:3000").rstrip("/")
 PUBLIC_API_URL = os.environ.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/")
 # Seconds an SMTP connection may block a delivery.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+
+# Idempotency-Key: the first result of a POST is kept per caller this long and replayed.
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
+# A first request still unfinished after this long is taken as dead (killed worker): its key
+# may run again. Keep it above the web server's request timeout.
+IDEMPOTENCY_ABANDONED_SECONDS = int(os.environ.get("IDEMPOTENCY_ABANDONED_SECONDS", "120"))
+
+# Rate limits as "<count>/<second|minute|hour|day>", counted in PostgreSQL (shared by every
+# web process). Each caller (or anonymous IP) and each IP has a general limit; login and
+# registration (per IP), applying and exports (per caller) have stricter ones.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMIT_CALLER = os.environ.get("RATE_LIMIT_CALLER", "600/minute")
+RATE_LIMIT_IP = os.environ.get("RATE_LIMIT_IP", "1200/minute")
+RATE_LIMIT_LOGIN = os.environ.get("RATE_LIMIT_LOGIN", "20/minute")
+RATE_LIMIT_REGISTER = os.environ.get("RATE_LIMIT_REGISTER", "20/hour")
+RATE_LIMIT_APPLY = os.environ.get("RATE_LIMIT_APPLY", "30/hour")
+RATE_LIMIT_EXPORT = os.environ.get("RATE_LIMIT_EXPORT", "5/hour")
+# Proxies in front of the service whose X-Forwarded-For is trusted (0: use the peer address).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+# This many failed logins for one email within the lockout period lock it for that period.
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+
+# Candidate documents (CV, diplomas): private storage folder (never served as static or media),
+# size cap, and the lifetime of a download link (at most 5 minutes).
+DOCUMENT_STORAGE_ROOT = os.environ.get("DOCUMENT_STORAGE_ROOT", str(BASE_DIR / ".documents"))
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+DOCUMENT_LINK_TTL_SECONDS = min(int(os.environ.get("DOCUMENT_LINK_TTL_SECONDS", "300")), 300)
+
+# GDPR. A talent-pool consent lasts this many days unless the candidate gives a shorter expiry.
+TALENT_POOL_CONSENT_DAYS = int(os.environ.get("TALENT_POOL_CONSENT_DAYS", "365"))
+# Retention per stage, in days, counted from the last status change (applications) or the last
+# activity (profiles); the daily purge erases personal data after it, legal holds excepted.
+RETENTION_UNSUCCESSFUL_APPLICATION_DAYS = int(
+    os.environ.get("RETENTION_UNSUCCESSFUL_APPLICATION_DAYS", "180")
+)  # rejected, withdrawn, declined, not selected
+RETENTION_PLACED_APPLICATION_DAYS = int(
+    os.environ.get("RETENTION_PLACED_APPLICATION_DAYS", "3650")
+)  # accepted: the placement's record
+RETENTION_INACTIVE_PROFILE_DAYS = int(os.environ.get("RETENTION_INACTIVE_PROFILE_DAYS", "365"))

@@ -2,10 +2,14 @@
 The database stays PostgreSQL (DATABASE_URL, found or started by `make test`)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key")
 os.environ.setdefault("DEBUG", "0")
 os.environ["BROKER_URL"] = ""
+os.environ.setdefault(
+    "DOCUMENT_STORAGE_ROOT", tempfile.mkdtemp(prefix="recruitment-test-documents-")
+)
 
 from recruitment.settings import *  # noqa: F403
 

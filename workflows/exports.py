@@ -11,7 +11,7 @@ import csv
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -21,12 +21,14 @@ from django.core import signing
 from django.core.files import File
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from recruitment import selectors
 from recruitment.enums import ExportKind, ExportStatus, Role
 from recruitment.list_search import application_search, placement_search
+from recruitment.models import Application, Placement
+from recruitment.privacy import is_personal
 from workflows.models import ExportJob
 
 logger = logging.getLogger(__name__)
@@ -46,41 +48,61 @@ class Column:
     personal: bool = False
 
 
+def _registry_marks(model: type[Model], columns: tuple[Column, ...]) -> tuple[Column, ...]:
+    """The columns, each personal when declared so here (candidate ids: pseudonymous, but
+    staff-only) or when the personal-data registry (recruitment.privacy) classifies the field
+    it reads as personal, so a field the registry learns is personal leaves partners' exports."""
+    marked = []
+    for column in columns:
+        current, *path = model, *column.source.split("__")
+        for name in path[:-1]:
+            current = current._meta.get_field(name).related_model
+        field = current._meta.get_field(path[-1].removesuffix("_id")).name
+        marked.append(replace(column, personal=column.personal or is_personal(current, field)))
+    return tuple(marked)
+
+
 # Personal data (GDPR): anything that identifies or describes the candidate as a person.
-APPLICATION_COLUMNS: tuple[Column, ...] = (
-    Column("id", "id"),
-    Column("vacancy_id", "vacancy_id"),
-    Column("vacancy_title", "vacancy__title"),
-    Column("organisation", "vacancy__organisation__slug"),
-    Column("scheme", "vacancy__scheme__code"),
-    Column("status", "status"),
-    Column("submitted_at", "created_at"),
-    Column("status_changed_at", "status_changed_at"),
-    Column("nominated_at", "nominated_at"),
-    Column("candidate_id", "candidate_id", personal=True),
-    Column("given_name", "candidate__given_name", personal=True),
-    Column("family_name", "candidate__family_name", personal=True),
-    Column("email", "candidate__user__email", personal=True),
-    Column("date_of_birth", "candidate__date_of_birth", personal=True),
-    Column("gender", "candidate__gender", personal=True),
-    Column("citizenships", "candidate__citizenships", personal=True),
+APPLICATION_COLUMNS: tuple[Column, ...] = _registry_marks(
+    Application,
+    (
+        Column("id", "id"),
+        Column("vacancy_id", "vacancy_id"),
+        Column("vacancy_title", "vacancy__title"),
+        Column("organisation", "vacancy__organisation__slug"),
+        Column("scheme", "vacancy__scheme__code"),
+        Column("status", "status"),
+        Column("submitted_at", "created_at"),
+        Column("status_changed_at", "status_changed_at"),
+        Column("nominated_at", "nominated_at"),
+        Column("candidate_id", "candidate_id", personal=True),
+        Column("given_name", "candidate__given_name", personal=True),
+        Column("family_name", "candidate__family_name", personal=True),
+        Column("email", "candidate__user__email", personal=True),
+        Column("date_of_birth", "candidate__date_of_birth", personal=True),
+        Column("gender", "candidate__gender", personal=True),
+        Column("citizenships", "candidate__citizenships", personal=True),
+    ),
 )
-PLACEMENT_COLUMNS: tuple[Column, ...] = (
-    Column("id", "id"),
-    Column("application_id", "application_id"),
-    Column("organisation", "organisation__slug"),
-    Column("duty_station", "duty_station__city"),
-    Column("country", "duty_station__country"),
-    Column("scheme", "scheme__code"),
-    Column("contract_type", "contract_type"),
-    Column("modality", "modality"),
-    Column("status", "status"),
-    Column("start_date", "start_date"),
-    Column("end_date", "end_date"),
-    Column("candidate_id", "application__candidate_id", personal=True),
-    Column("given_name", "application__candidate__given_name", personal=True),
-    Column("family_name", "application__candidate__family_name", personal=True),
-    Column("email", "application__candidate__user__email", personal=True),
+PLACEMENT_COLUMNS: tuple[Column, ...] = _registry_marks(
+    Placement,
+    (
+        Column("id", "id"),
+        Column("application_id", "application_id"),
+        Column("organisation", "organisation__slug"),
+        Column("duty_station", "duty_station__city"),
+        Column("country", "duty_station__country"),
+        Column("scheme", "scheme__code"),
+        Column("contract_type", "contract_type"),
+        Column("modality", "modality"),
+        Column("status", "status"),
+        Column("start_date", "start_date"),
+        Column("end_date", "end_date"),
+        Column("candidate_id", "application__candidate_id", personal=True),
+        Column("given_name", "application__candidate__given_name", personal=True),
+        Column("family_name", "application__candidate__family_name", personal=True),
+        Column("email", "application__candidate__user__email", personal=True),
+    ),
 )
 
 _COLUMNS: dict[str, tuple[Column, ...]] = {

@@ -25,6 +25,7 @@ WEBHOOK_EVENTS = (
     "vacancy.closed",
     "feed.run_failed",
     "webhook.ping",
+    "candidate.erased",
 )
 
 

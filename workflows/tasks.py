@@ -2,6 +2,7 @@
 
 import logging
 from collections import Counter
+from dataclasses import asdict
 from datetime import timedelta
 
 import dramatiq
@@ -23,6 +24,7 @@ from workflows.notifications import (
     outbox_deliver_many,
     outbox_due_ids,
 )
+from workflows.privacy import personal_data_purge
 
 logger = logging.getLogger(__name__)
 
@@ -153,3 +155,12 @@ def export_run(job_id: str) -> None:
 def purge_exports() -> None:
     """Delete expired export files and jobs. Safe to run twice: the second finds none."""
     logger.info("exports purged", extra={"jobs": export_jobs_purge(now=timezone.now())})
+
+
+@cron("30 2 * * *")
+@dramatiq.actor(actor_name="workflows.purge_personal_data", queue_name="default", max_retries=0)
+def purge_personal_data() -> None:
+    """The daily retention purge (workflows.privacy.personal_data_purge). Safe to run twice:
+    erased rows no longer match, and legal holds are skipped every time."""
+    result = personal_data_purge(now=timezone.now())
+    logger.info("personal data purged", extra=asdict(result))

@@ -1,6 +1,7 @@
 """Registration, login tokens, revocation and the caller's identity."""
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from oauth2_provider.models import AbstractAccessToken
 from rest_framework import exceptions, permissions, status
@@ -14,7 +15,7 @@ from api.serializers.accounts import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from recruitment import services
+from recruitment import ratelimits, services
 from recruitment.enums import Role
 from recruitment.models import ApiToken
 from recruitment.selectors import organisation_of
@@ -37,6 +38,7 @@ class RegisterView(APIView):
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "register"
 
     @extend_schema(request=RegisterRequestSerializer, responses={201: MeSerializer})
     def post(self, request):
@@ -56,11 +58,19 @@ class RegisterView(APIView):
         return Response(_me(user), status=status.HTTP_201_CREATED)
 
 
+class AccountLocked(exceptions.Throttled):
+    default_detail = "Too many failed logins; this account is locked for a while."
+    default_code = "account_locked"
+
+
 class TokenView(APIView):
-    """Log in with email and password; returns a bearer token that expires."""
+    """Log in with email and password; returns a bearer token that expires. After
+    LOGIN_LOCKOUT_FAILURES failed logins in a row the email is locked (429 `account_locked`,
+    with `Retry-After`) for LOGIN_LOCKOUT_SECONDS, whatever password is sent."""
 
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
+    throttle_scope = "login"
 
     def get_authenticate_header(self, request):
         # Makes a failed login a 401 (with WWW-Authenticate), although this view authenticates
@@ -71,13 +81,15 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            email=serializer.validated_data["email"].lower(),
-            password=serializer.validated_data["password"],
-        )
+        email = serializer.validated_data["email"].lower()
+        locked = ratelimits.login_locked_seconds(email=email, now=timezone.now())
+        if locked:
+            raise AccountLocked(wait=locked)
+        user = authenticate(request, email=email, password=serializer.validated_data["password"])
         if user is None or user.is_api_client:
+            ratelimits.login_failure_record(email=email, now=timezone.now())
             raise exceptions.AuthenticationFailed("Wrong email or password.")
+        ratelimits.login_failures_clear(email=email)
         raw, token = services.api_token_issue(user=user)
         return Response(TokenSerializer({"token": raw, "expires_at": token.expires_at}).data)
 

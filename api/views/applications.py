@@ -48,6 +48,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     serializer_class = ApplicationSerializer
     filterset_class = ApplicationFilterSet
     ordering_fields = ["id", "created_at", "updated_at", "status_changed_at"]
+    throttle_scopes = {"create": "apply"}
 
     def get_queryset(self):
         return selectors.application_list(user=self.request.user)

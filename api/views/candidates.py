@@ -1,15 +1,21 @@
 """Candidate profiles: the caller's own, and the recruiters' list of all."""
 
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from api.filters import CandidateProfileFilterSet
-from api.permissions import roles
+from api.permissions import role_of, roles
 from api.serializers.candidates import CandidateProfileSerializer
-from recruitment import selectors, services
-from recruitment.enums import Role
+from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
+from api.views.privacy import erasure_body
+from recruitment import privacy, selectors, services
+from recruitment.enums import AccessedResource, Role
 from recruitment.models import CandidateProfile
+from workflows.privacy import candidate_erase
 
 
 class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -27,6 +33,45 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return selectors.candidate_profile_list(user=self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        # Every profile shown to a recruiter is a read of personal data: log it (GDPR art. 30).
+        serializer = super().get_serializer(*args, **kwargs)
+        profiles = args[0] if args else None
+        if profiles is not None:
+            profiles = profiles if kwargs.get("many") else [profiles]
+            privacy.access_log_record_many(
+                viewer=self.request.user,
+                resource=AccessedResource.PROFILE,
+                reads=[(profile.user_id, profile.pk) for profile in profiles],
+            )
+        return serializer
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action in ("erasure", "legal_hold") and role_of(request) != Role.ADMIN:
+            self.permission_denied(request, "Only admins erase data or set legal holds.")
+
+    @extend_schema(request=None, responses={200: ErasureSerializer})
+    @action(detail=True, methods=["post"], filterset_class=None)
+    def erasure(self, request, pk=None):
+        """Erase this candidate's personal data on a request received outside the portal
+        (as `candidates/me/erasure/`); 409 `legal_hold` while the profile is held."""
+        profile = self.get_object()
+        result = candidate_erase(user=profile.user, now=timezone.now(), reason="staff")
+        return Response(erasure_body(result))
+
+    @extend_schema(request=LegalHoldSerializer, responses={200: LegalHoldSerializer})
+    @action(detail=True, methods=["post"], url_path="legal-hold", filterset_class=None)
+    def legal_hold(self, request, pk=None):
+        """Set or lift the legal hold: while it is on, neither the retention purge nor an
+        erasure request touches the profile."""
+        serializer = LegalHoldSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = services.candidate_legal_hold_set(
+            profile=self.get_object(), legal_hold=serializer.validated_data["legal_hold"]
+        )
+        return Response(LegalHoldSerializer({"legal_hold": profile.legal_hold}).data)
 
 
 class MyCandidateProfileView(generics.RetrieveUpdateAPIView):

@@ -37,6 +37,7 @@ class CsvExportView(generics.GenericAPIView):
     filter_backends = [DjangoFilterBackend]
     pagination_class = None
     content_negotiation_class = FirstRenderer
+    throttle_scope = "export"  # RATE_LIMIT_EXPORT per caller
     kind = ""
 
     def get_queryset(self):
@@ -108,6 +109,7 @@ class ExportJobViewSet(mixins.CreateModelMixin, mixins.ListModelMixin,
     serializer_class = ExportJobSerializer
     permission_classes = [ANY_ROLE]
     filter_backends = []
+    throttle_scopes = {"create": "export"}  # RATE_LIMIT_EXPORT per caller
 
     def get_queryset(self):
         return exports.export_job_list(user=self.request.user)

@@ -22,8 +22,8 @@ from api.serializers.reviews import (
     ReviewQueueItemSerializer,
     ScorecardTemplateSerializer,
 )
-from recruitment import reviews, selectors
-from recruitment.enums import Role
+from recruitment import privacy, reviews, selectors
+from recruitment.enums import AccessedResource, Role
 from recruitment.models import Application, Note, ReviewerAssignment, ScorecardTemplate
 
 STAFF_ONLY = roles(Role.RECRUITER, Role.ADMIN)
@@ -188,6 +188,11 @@ class ReviewQueueView(ScopedParentMixin, generics.ListAPIView):
             }
             for application in page
         ]
+        privacy.access_log_record_many(
+            viewer=request.user,
+            resource=AccessedResource.PROFILE,
+            reads=[(a.candidate.user_id, a.candidate_id) for a in page],
+        )
         return self.get_paginated_response(ReviewQueueItemSerializer(items, many=True).data)
 
 

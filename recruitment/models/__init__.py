@@ -16,15 +16,25 @@ from recruitment.models.organisations import (
     OrganisationMembership,
 )
 from recruitment.models.placements import Placement, PlacementChecklistItem, PlacementRenewal
+from recruitment.models.privacy import (
+    AccessLogEntry,
+    ConsentRecord,
+    Document,
+    IdempotencyKey,
+    RateLimitCounter,
+)
 from recruitment.models.schemes import EligibilityRuleSet, Scheme
 from recruitment.models.tombstones import Tombstone
 from recruitment.models.users import ApiToken, NotificationPreference, User
 from recruitment.models.vacancies import Feed, Vacancy, VacancySource
 
 __all__ = [
+    "AccessLogEntry",
     "ApiToken",
     "Application",
     "CandidateProfile",
+    "ConsentRecord",
+    "Document",
     "DutyStation",
     "DutyStationClassification",
     "Education",
@@ -32,6 +42,7 @@ __all__ = [
     "Evaluation",
     "Experience",
     "Feed",
+    "IdempotencyKey",
     "LanguageSkill",
     "Note",
     "NotificationPreference",
@@ -40,6 +51,7 @@ __all__ = [
     "Placement",
     "PlacementChecklistItem",
     "PlacementRenewal",
+    "RateLimitCounter",
     "ReviewerAssignment",
     "SavedSearch",
     "Scheme",

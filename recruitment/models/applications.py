@@ -29,6 +29,8 @@ class Application(TimeStampedModel):
     answers = models.JSONField(default=dict, blank=True)
     # Bumped on every status change; clients send it back in If-Match.
     version = models.PositiveIntegerField(default=1)
+    # When the retention purge (or an erasure) blanked the answers and eligibility snapshot.
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

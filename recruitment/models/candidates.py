@@ -25,6 +25,11 @@ class CandidateProfile(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     country_of_residence = CountryField(blank=True)
     summary = models.TextField(blank=True)
+    # Set by an admin when the data must be kept (a dispute, an audit): neither the retention
+    # purge nor an erasure request touches the profile while it is on.
+    legal_hold = models.BooleanField(default=False)
+    # When the personal data was erased (on request or by retention); the row stays for counts.
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
