@@ -5,7 +5,7 @@ write the status, the append-only status-change row and the outbox rows, then co
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
@@ -467,6 +467,30 @@ def vacancy_transition(
         )
         _announce_vacancy(vacancy, change)
     return vacancy
+
+
+def vacancies_close_expired(*, now: datetime, limit: int = 500) -> list[int]:
+    """Close the published vacancies whose deadline has passed, each through
+    vacancy_transition (its lock, audit row and `vacancy.closed` webhooks), as the system.
+    Returns the ids closed, oldest deadline first; at most `limit` a run.
+
+    Safe to run twice or at once: each vacancy is re-read under its row lock, so one that was
+    closed, or whose deadline was moved, meanwhile is left alone."""
+    due = Vacancy.objects.filter(status=VacancyStatus.PUBLISHED, closes_at__lt=now)
+    closed = []
+    for vacancy_id in due.order_by("closes_at", "id").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            if not due.filter(pk=vacancy_id).select_for_update(of=("self",)).exists():
+                continue
+            vacancy_transition(
+                vacancy_id=vacancy_id,
+                to_status=VacancyStatus.CLOSED,
+                actor=None,
+                reason="The application deadline has passed.",
+                reason_code="deadline_passed",
+            )
+        closed.append(vacancy_id)
+    return closed
 
 
 def placement_transition(

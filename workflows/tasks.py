@@ -25,6 +25,7 @@ from workflows.notifications import (
     outbox_due_ids,
 )
 from workflows.privacy import personal_data_purge
+from workflows.services import vacancies_close_expired
 
 logger = logging.getLogger(__name__)
 
@@ -164,3 +165,12 @@ def purge_personal_data() -> None:
     erased rows no longer match, and legal holds are skipped every time."""
     result = personal_data_purge(now=timezone.now())
     logger.info("personal data purged", extra=asdict(result))
+
+
+@cron("*/15 * * * *")
+@dramatiq.actor(actor_name="workflows.close_expired_vacancies", queue_name="default", max_retries=0)
+def close_expired_vacancies() -> None:
+    """Close published vacancies past their deadline (feeds may list them for days after).
+    Safe to run twice: each is re-read under its lock, so a closed one is skipped."""
+    closed = vacancies_close_expired(now=timezone.now())
+    logger.info("expired vacancies closed", extra={"vacancies": len(closed)})

@@ -13,10 +13,10 @@ from dramatiq import Message, Worker
 
 from recruitment.enums import FeedKind, FeedRunStatus
 from recruitment.models import Feed, Vacancy, VacancySource
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_vacancy, make_webhook_subscription
 from workflows.broker import broker
-from workflows.models import FeedRun, VacancyStatusChange
-from workflows.tasks import schedule_feed_syncs, sync_feed
+from workflows.models import FeedRun, OutboxMessage, VacancyStatusChange
+from workflows.tasks import close_expired_vacancies, schedule_feed_syncs, sync_feed
 
 ETAG = '"partner-v1"'
 DOCUMENT = json.dumps(
@@ -283,3 +283,32 @@ def test_schedule_feed_syncs_with_no_feeds_enqueues_nothing(db):
 
     assert queued() == []
     assert FeedRun.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_close_expired_vacancies_closes_published_vacancies_past_their_deadline(recruiter):
+    organisation = make_organisation()
+    subscription = make_webhook_subscription(owner=recruiter, event_types=("vacancy.closed",))
+    expired = make_vacancy(organisation=organisation, closes_in=timedelta(minutes=-1))
+    others = [
+        make_vacancy(organisation=organisation, closes_in=timedelta(minutes=1)),  # still open
+        make_vacancy(organisation=organisation, closes_in=None),  # no deadline: stays open
+        make_vacancy(organisation=organisation, status="draft", closes_in=timedelta(days=-1)),
+        make_vacancy(organisation=organisation, status="closed", closes_in=timedelta(days=-1)),
+    ]
+
+    close_expired_vacancies.fn()
+    close_expired_vacancies.fn()  # the second run finds nothing
+
+    assert list(Vacancy.objects.order_by("id").values_list("pk", "status")) == [
+        (expired.pk, "closed"),
+        *((v.pk, v.status) for v in others),
+    ]
+    assert sorted(
+        VacancyStatusChange.objects.values_list(
+            "vacancy_id", "from_status", "to_status", "actor_id", "reason_code"
+        )
+    ) == [(expired.pk, "published", "closed", None, "deadline_passed")]
+    assert list(
+        OutboxMessage.objects.values_list("subscription_id", "event_type", "payload__vacancy_id")
+    ) == [(subscription.pk, "vacancy.closed", expired.pk)]
