@@ -45,7 +45,9 @@ def _member_organisation_ids(user: Caller) -> QuerySet[OrganisationMembership]:
 def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     """Vacancies the caller may see: published ones for everyone, plus all of the partner's own
     organisation for its members, and every vacancy for recruiters and admins."""
-    queryset = Vacancy.objects.select_related("organisation", "scheme").prefetch_related(
+    # The search vector is for WHERE clauses only; loading it would ship kilobytes per row.
+    queryset = Vacancy.objects.defer("search_vector").select_related("organisation", "scheme")
+    queryset = queryset.prefetch_related(
         Prefetch("duty_stations", queryset=DutyStation.objects.order_by("id")),
         Prefetch("sources", queryset=VacancySource.objects.select_related("feed").order_by("id")),
     )
@@ -72,8 +74,10 @@ def candidate_profile_list(*, user: Caller) -> QuerySet[CandidateProfile]:
     """Candidate profiles the caller may read: all for recruiters and admins, none otherwise."""
     if role_of(user) not in (Role.RECRUITER, Role.ADMIN):
         return CandidateProfile.objects.none()
-    return CandidateProfile.objects.select_related("user").prefetch_related(
-        "education", "experience", "languages"
+    return (
+        CandidateProfile.objects.defer("search_vector")
+        .select_related("user")
+        .prefetch_related("education", "experience", "languages")
     )
 
 

@@ -16,7 +16,7 @@ from recruitment.models.organisations import (
     OrganisationMembership,
 )
 from recruitment.models.placements import Placement, PlacementChecklistItem, PlacementRenewal
-from recruitment.models.schemes import EligibilityRuleSet, Scheme
+from recruitment.models.schemes import EligibilityRuleSet, MatchWeights, Scheme
 from recruitment.models.users import ApiToken, NotificationPreference, User
 from recruitment.models.vacancies import Feed, Vacancy, VacancySource
 
@@ -32,6 +32,7 @@ __all__ = [
     "Experience",
     "Feed",
     "LanguageSkill",
+    "MatchWeights",
     "Note",
     "NotificationPreference",
     "Organisation",

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django_countries.fields import CountryField
 
@@ -25,10 +26,18 @@ class CandidateProfile(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     country_of_residence = CountryField(blank=True)
     summary = models.TextField(blank=True)
+    # Lower-case skill keywords, matched against a vacancy's skills by the shortlist.
+    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    # ISO alpha-2 countries the candidate would like to be posted to (empty: anywhere).
+    preferred_countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    # Skills (A), experience titles (B), education (C); written only by the database triggers
+    # of migration 0004_search, so nested-list replacements and COPY keep it current.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [
             GinIndex(fields=["citizenships"], name="candidate_citizenships"),
+            GinIndex(fields=["search_vector"], name="candidate_search"),
             models.Index(fields=["updated_at"], name="candidate_updated_at"),
         ]
 
