@@ -109,9 +109,10 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
     modality = filters.MultipleChoiceFilter(
         choices=Modality.choices, label="On site, remote or hybrid (one or several)."
     )
-    open = filters.BooleanFilter(
-        method="filter_nothing", label="Published and before its deadline (true), or not."
-    )
+    open = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_nothing",
+        label="`true`: published and before its deadline; `false`: the others.",
+    )  # fmt: skip
     closes_after = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
     closes_before = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
     language = filters.CharFilter(

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from recruitment import eligibility
+from recruitment import eligibility, matching
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import (
     Application,
@@ -188,3 +188,11 @@ def eligibility_for(*, profile: CandidateProfile, vacancy: Vacancy) -> dict[str,
         today=timezone.localdate(),
     )
     return result.as_dict()
+
+
+def vacancy_shortlist(*, user: Caller, vacancy: Vacancy, limit: int) -> matching.Shortlist:
+    """The vacancy's applicants ranked by match score, as far as the caller may see them:
+    all active applications for recruiters and admins, only those nominated to the partner's
+    organisation for its members (the vacancy itself must come from vacancy_editable_list)."""
+    nominated_only = role_of(user) not in (Role.RECRUITER, Role.ADMIN)
+    return matching.shortlist_rank(vacancy=vacancy, limit=limit, nominated_only=nominated_only)

@@ -114,3 +114,51 @@ class EligibilitySerializer(serializers.Serializer):
         allow_null=True, help_text="The version of the rule set used; null when none applies."
     )
     checks = EligibilityCheckSerializer(many=True)
+
+
+class ShortlistRequestSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        min_value=1, max_value=200, default=50, help_text="How many applicants (1-200)."
+    )
+
+
+class MatchComponentSerializer(serializers.Serializer):
+    value = serializers.FloatField(help_text="0 to 1.")
+    weight = serializers.IntegerField()
+    points = serializers.FloatField(help_text="What the component adds to the score.")
+
+
+class MatchComponentsSerializer(serializers.Serializer):
+    eligibility = MatchComponentSerializer()
+    languages = MatchComponentSerializer()
+    experience = MatchComponentSerializer()
+    education = MatchComponentSerializer()
+    skills = MatchComponentSerializer()
+    duty_station = MatchComponentSerializer()
+
+
+class ShortlistEntrySerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    candidate = serializers.IntegerField()
+    status = serializers.CharField()
+    score = serializers.FloatField(help_text="0-100: the sum of the components' points.")
+    experience_years = serializers.FloatField()
+    components = MatchComponentsSerializer()
+
+
+class MatchWeightsSerializer(serializers.Serializer):
+    eligibility = serializers.IntegerField()
+    languages = serializers.IntegerField()
+    experience = serializers.IntegerField()
+    education = serializers.IntegerField()
+    skills = serializers.IntegerField()
+    duty_station = serializers.IntegerField()
+
+
+class ShortlistSerializer(serializers.Serializer):
+    vacancy = serializers.IntegerField()
+    weights = MatchWeightsSerializer()
+    grade_minimum_years = serializers.IntegerField(
+        help_text="Years of experience the vacancy's grade asks for (experience = 1 there)."
+    )
+    results = ShortlistEntrySerializer(many=True)

@@ -10,6 +10,8 @@ from api.filters import VacancyFilterSet
 from api.permissions import role_of
 from api.serializers.vacancies import (
     EligibilitySerializer,
+    ShortlistRequestSerializer,
+    ShortlistSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
 )
@@ -37,7 +39,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
     queryset = Vacancy.objects.none()  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
-        if self.action in ("update", "partial_update", "publish", "close"):
+        if self.action in ("update", "partial_update", "publish", "close", "shortlist"):
             return selectors.vacancy_editable_list(user=self.request.user)
         return selectors.vacancy_list(user=self.request.user)
 
@@ -125,6 +127,36 @@ class VacancyViewSet(viewsets.ModelViewSet):
         if profile is None:
             raise Http404
         return Response(selectors.eligibility_for(profile=profile, vacancy=vacancy))
+
+    @extend_schema(
+        summary="Applicants ranked by match score, with the reasons",
+        parameters=[ShortlistRequestSerializer],
+        responses={200: ShortlistSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def shortlist(self, request, pk=None):
+        """The vacancy's active applications ranked by a match score (0-100), best first, ties
+        by application id. Each row shows its components (0-1), their weights and the points
+        they bring: eligibility (as stored on the application), required languages at B1 or
+        above, years of experience against the grade's minimum, education (master's = 1),
+        skills shared with the vacancy, and duty-station preference. The weights are data:
+        the scheme's own, else the default set.
+
+        Recruiters and admins rank every applicant; members of a partner organisation rank
+        the applicants nominated to their own organisation's vacancies (other vacancies: 404).
+        """
+        if role_of(request) not in (Role.RECRUITER, Role.ADMIN, Role.PARTNER):
+            self.permission_denied(request, "Only recruiters, admins and partners rank applicants.")
+        query = ShortlistRequestSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        vacancy = self.get_object()
+        ranked = selectors.vacancy_shortlist(
+            user=request.user, vacancy=vacancy, limit=query.validated_data["limit"]
+        )
+        return Response(
+            {"vacancy": ranked.vacancy_id, "weights": ranked.weights,
+             "grade_minimum_years": ranked.minimum_years, "results": ranked.results}
+        )  # fmt: skip
 
     @extend_schema(summary="Publish a draft or closed vacancy", request=None,
                    responses={200: VacancySerializer})  # fmt: skip
