@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
 from recruitment.enums import ACTIVE_APPLICATION_STATUSES
@@ -111,10 +112,9 @@ class Shortlist:
 
 def weights_for(vacancy: Vacancy) -> MatchWeights:
     """The scheme's own weights, else the default row, else the model's defaults."""
-    rows = {
-        row.scheme_id: row
-        for row in MatchWeights.objects.filter(scheme_id__in=[vacancy.scheme_id, None])
-    }
+    # Not `scheme_id__in=[id, None]`: Django drops None from IN lists.
+    condition = Q(scheme__isnull=True) | Q(scheme_id=vacancy.scheme_id)
+    rows = {row.scheme_id: row for row in MatchWeights.objects.filter(condition)}
     return rows.get(vacancy.scheme_id) or rows.get(None) or MatchWeights()
 
 

@@ -39,7 +39,9 @@ class VacancyViewSet(viewsets.ModelViewSet):
     queryset = Vacancy.objects.none()  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
-        if self.action in ("update", "partial_update", "publish", "close", "shortlist"):
+        if self.action == "shortlist":  # only the vacancy's own columns are read
+            return selectors.vacancy_editable_list(user=self.request.user).prefetch_related(None)
+        if self.action in ("update", "partial_update", "publish", "close"):
             return selectors.vacancy_editable_list(user=self.request.user)
         return selectors.vacancy_list(user=self.request.user)
 
