@@ -14,7 +14,6 @@ from recruitment.models import (
     DutyStation,
     Feed,
     Organisation,
-    Placement,
     Scheme,
     Vacancy,
     VacancySource,

@@ -293,11 +293,12 @@ class Command(BaseCommand):
         ]
         stations = []
         for city, country in CITIES:
+            # Drawn whether or not the station exists, so the sequence stays the same.
+            hardship = rng.choice(HardshipClass.values)
+            family = FamilyStatus.FAMILY if hardship in "HAB" else FamilyStatus.NON_FAMILY
             station = DutyStation.objects.filter(city__iexact=city, country=country).first()
             if station is None:
                 station = DutyStation.objects.create(city=city, country=country)
-                hardship = rng.choice(HardshipClass.values)
-                family = FamilyStatus.FAMILY if hardship in "HAB" else FamilyStatus.NON_FAMILY
                 DutyStationClassification.objects.create(
                     duty_station=station, hardship=hardship, family_status=family,
                     effective_from=date(2024, 1, 1),
