@@ -298,3 +298,30 @@ def test_partner_sees_no_foreign_drafts_in_search(partner_y, organisation_x):
     make_vacancy(organisation=organisation_x, title="Nutrition Officer", status=VacancyStatus.DRAFT)
 
     assert ids(client_for(partner_y).get(VACANCIES, {"q": "nutrition"})) == []
+
+
+def test_vacancy_matching_fields_are_written_and_shown(recruiter, organisation_x):
+    response = client_for(recruiter).post(VACANCIES, {
+        "organisation": "unicef", "title": "GIS Officer", "description": "",
+        "closes_at": (timezone.now() + timedelta(days=9)).isoformat(),
+        "modality": "remote", "skills": ["GIS", " sql ", "gis"], "required_languages": ["fr"],
+    })  # fmt: skip
+
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["modality"], body["skills"], body["required_languages"]) == (
+        "remote", ["gis", "sql"], ["fr"],
+    )  # fmt: skip
+    assert ids(client_for(recruiter).get(VACANCIES, {"q": "gis"})) == [body["id"]]
+
+
+def test_candidate_sets_skills_and_preferred_countries(candidate_a):
+    response = client_for(candidate_a).patch(
+        "/api/v1/candidates/me/",
+        {"skills": ["Stata", "GIS"], "preferred_countries": ["ke", "SS"]},
+    )
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["skills"], response.json()["preferred_countries"]) == (
+        ["gis", "stata"], ["KE", "SS"],
+    )  # fmt: skip
