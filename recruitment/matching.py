@@ -55,38 +55,40 @@ WITH vacancy AS (
     WHERE v.id = %(vacancy)s
     GROUP BY v.id
 ), levels(scale, level, ordinal) AS (VALUES {_LEVELS_VALUES}),
-components AS (
+components AS MATERIALIZED (
     SELECT a.id, a.candidate_id, a.status,
-        CASE WHEN a.eligibility_snapshot -> 'eligible' = 'true'::jsonb THEN 1.0 ELSE 0.0 END
+        CASE WHEN a.eligibility_snapshot -> 'eligible' = 'true'::jsonb THEN 1.0::float8 ELSE 0.0 END
             AS eligibility,
-        CASE WHEN cardinality(vacancy.required_languages) = 0 THEN 1.0 ELSE (
+        CASE WHEN cardinality(vacancy.required_languages) = 0 THEN 1.0::float8 ELSE (
             SELECT count(DISTINCT l.language) FROM recruitment_languageskill l
             JOIN levels ON levels.scale = l.scale AND levels.level = lower(l.level)
             WHERE l.profile_id = a.candidate_id
               AND l.language = ANY(vacancy.required_languages)
               AND levels.ordinal >= %(language_ordinal)s
-        )::numeric / cardinality(vacancy.required_languages) END AS languages,
+        )::float8 / cardinality(vacancy.required_languages) END AS languages,
         (SELECT coalesce(sum(coalesce(e.end_date, current_date) - e.start_date), 0)
-         FROM recruitment_experience e WHERE e.profile_id = a.candidate_id) / 365.0
+         FROM recruitment_experience e WHERE e.profile_id = a.candidate_id) / 365.0::float8
             AS experience_years,
         coalesce((SELECT max(CASE ed.level {_DEGREE_CASE} ELSE 0 END)
                   FROM recruitment_education ed WHERE ed.profile_id = a.candidate_id), 0)
             AS degree_rank,
-        CASE WHEN cardinality(vacancy.skills) = 0 THEN 1.0 ELSE cardinality(ARRAY(
+        CASE WHEN cardinality(vacancy.skills) = 0 THEN 1.0::float8 ELSE cardinality(ARRAY(
             SELECT unnest(p.skills::text[]) INTERSECT SELECT unnest(vacancy.skills::text[])
-        ))::numeric / cardinality(vacancy.skills) END AS skills,
+        ))::float8 / cardinality(vacancy.skills) END AS skills,
         CASE WHEN cardinality(p.preferred_countries) = 0
-                  OR p.preferred_countries::text[] && vacancy.countries THEN 1.0 ELSE 0.0 END
+                  OR p.preferred_countries::text[] && vacancy.countries
+             THEN 1.0::float8 ELSE 0.0 END
             AS duty_station
     FROM recruitment_application a
-    JOIN vacancy ON a.vacancy_id = vacancy.id
+    CROSS JOIN vacancy
     JOIN recruitment_candidateprofile p ON p.id = a.candidate_id
-    WHERE a.status = ANY(%(statuses)s) AND (NOT %(nominated_only)s OR a.nominated_at IS NOT NULL)
+    WHERE a.vacancy_id = %(vacancy)s AND a.status = ANY(%(statuses)s)
+      AND (NOT %(nominated_only)s OR a.nominated_at IS NOT NULL)
 ), scored AS (
     SELECT components.*,
-        CASE WHEN %(minimum_years)s = 0 THEN 1.0
+        CASE WHEN %(minimum_years)s = 0 THEN 1.0::float8
              ELSE least(1.0, experience_years / %(minimum_years)s) END AS experience,
-        least(1.0, degree_rank::numeric / %(full_degree)s) AS education
+        least(1.0, degree_rank::float8 / %(full_degree)s) AS education
     FROM components
 )
 SELECT id, candidate_id, status, eligibility, languages, experience, education, skills,

@@ -10,8 +10,11 @@ from recruitment.models import (
     Application,
     CandidateProfile,
     DutyStation,
+    Education,
     EligibilityRuleSet,
+    Experience,
     Feed,
+    LanguageSkill,
     Organisation,
     OrganisationMembership,
     Placement,
@@ -196,3 +199,60 @@ def vacancy_shortlist(*, user: Caller, vacancy: Vacancy, limit: int) -> matching
     organisation for its members (the vacancy itself must come from vacancy_editable_list)."""
     nominated_only = role_of(user) not in (Role.RECRUITER, Role.ADMIN)
     return matching.shortlist_rank(vacancy=vacancy, limit=limit, nominated_only=nominated_only)
+
+
+PROFILE_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "education": ("level", "field_of_study", "institution", "country", "completed_on"),
+    "experience": ("title", "employer", "country", "start_date", "end_date", "is_international"),
+    "languages": ("language", "skill", "level", "scale"),
+}
+
+
+def candidate_profile_items(*, profile_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    """The nested lists of already-scoped profiles as plain rows, one query per list:
+    {"education": {profile_id: [row, ...]}, "experience": ..., "languages": ...}."""
+    items: dict[str, dict[int, list[dict]]] = {}
+    for name, model in (("education", Education), ("experience", Experience),
+                        ("languages", LanguageSkill)):  # fmt: skip
+        grouped: dict[int, list[dict]] = {}
+        rows = (
+            model.objects.filter(profile_id__in=profile_ids)
+            .order_by("profile_id", "id")
+            .values("profile_id", *PROFILE_ITEM_FIELDS[name])
+        )
+        for row in rows:
+            grouped.setdefault(row.pop("profile_id"), []).append(row)
+        items[name] = grouped
+    return items
+
+
+def vacancy_items(*, vacancy_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    """The duty stations and sources of already-scoped vacancies as plain rows, one query
+    each: {"duty_stations": {vacancy_id: [row, ...]}, "sources": {...}}."""
+    stations: dict[int, list[dict]] = {}
+    links = (
+        Vacancy.duty_stations.through.objects.filter(vacancy_id__in=vacancy_ids)
+        .order_by("dutystation_id")
+        .values_list("vacancy_id", "dutystation_id", "dutystation__city", "dutystation__country")
+    )
+    for vacancy_id, station_id, city, country in links:
+        stations.setdefault(vacancy_id, []).append(
+            {"id": station_id, "city": city, "country": country}
+        )
+    sources: dict[int, list[dict]] = {}
+    rows = (
+        VacancySource.objects.filter(vacancy_id__in=vacancy_ids)
+        .order_by("id")
+        .values(
+            "vacancy_id",
+            "feed_id",
+            "feed__kind",
+            "external_id",
+            "url",
+            "first_seen_at",
+            "last_seen_at",
+        )
+    )
+    for row in rows:
+        sources.setdefault(row["vacancy_id"], []).append(row)
+    return {"duty_stations": stations, "sources": sources}

@@ -169,3 +169,36 @@ class CandidateProfileSerializer(StrictModelSerializer):
                 raise serializers.ValidationError(f"{key[0]}/{key[1]} is listed twice.")
             seen.add(key)
         return value
+
+
+PROFILE_COLUMNS = (
+    "id", "user__email", "given_name", "family_name", "date_of_birth", "gender", "citizenships",
+    "phone", "country_of_residence", "summary", "skills", "preferred_countries", "created_at",
+    "updated_at",
+)  # fmt: skip
+_DATED = {"education": ("completed_on",), "experience": ("start_date", "end_date"),
+          "languages": ()}  # fmt: skip
+
+
+def profile_rows(rows, items):
+    """CandidateProfileSerializer's output from `.values(*PROFILE_COLUMNS)` rows and
+    selectors.candidate_profile_items(): no model instances on the hot list (same body)."""
+    for name, dated in _DATED.items():
+        for grouped in items[name].values():
+            for item in grouped:
+                for field in dated:
+                    item[field] = _day(item[field])
+    return [
+        {
+            "id": row["id"], "email": row["user__email"], "given_name": row["given_name"],
+            "family_name": row["family_name"], "date_of_birth": _day(row["date_of_birth"]),
+            "gender": row["gender"], "citizenships": row["citizenships"], "phone": row["phone"],
+            "country_of_residence": row["country_of_residence"], "summary": row["summary"],
+            "skills": row["skills"], "preferred_countries": row["preferred_countries"],
+            "education": items["education"].get(row["id"], []),
+            "experience": items["experience"].get(row["id"], []),
+            "languages": items["languages"].get(row["id"], []),
+            "created_at": _instant(row["created_at"]), "updated_at": _instant(row["updated_at"]),
+        }
+        for row in rows
+    ]  # fmt: skip

@@ -96,6 +96,48 @@ class VacancySerializer(serializers.ModelSerializer):
         }
 
 
+VACANCY_COLUMNS = (
+    "id", "title", "reference", "organisation__slug", "scheme__code", "grade", "grade_raw",
+    "category", "contract_type", "number_of_posts", "opens_at", "closes_at", "closes_at_raw",
+    "closes_at_zone", "closes_at_status", "status", "funding_status", "planned_start_date",
+    "planned_end_date", "modality", "skills", "required_languages", "blind_review",
+    "description", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def vacancy_rows(rows, items):
+    """VacancySerializer's output from `.values(*VACANCY_COLUMNS)` rows and
+    selectors.vacancy_items(): no model instances on the hot list (same body)."""
+    stations, sources = items["duty_stations"], items["sources"]
+    return [
+        {
+            "id": row["id"], "title": row["title"], "reference": row["reference"],
+            "organisation": row["organisation__slug"], "scheme": row["scheme__code"],
+            "grade": row["grade"], "grade_raw": row["grade_raw"], "category": row["category"],
+            "contract_type": row["contract_type"], "number_of_posts": row["number_of_posts"],
+            "opens_at": _instant(row["opens_at"]), "closes_at": _instant(row["closes_at"]),
+            "closes_at_raw": row["closes_at_raw"], "closes_at_zone": row["closes_at_zone"],
+            "closes_at_status": row["closes_at_status"],
+            "duty_stations": stations.get(row["id"], []),
+            "status": row["status"], "funding_status": row["funding_status"],
+            "planned_start_date": _day(row["planned_start_date"]),
+            "planned_end_date": _day(row["planned_end_date"]),
+            "modality": row["modality"], "skills": row["skills"],
+            "required_languages": row["required_languages"],
+            "blind_review": row["blind_review"], "description": row["description"],
+            "sources": [
+                {"feed": source["feed_id"], "kind": source["feed__kind"],
+                 "external_id": source["external_id"], "url": source["url"],
+                 "first_seen_at": _instant(source["first_seen_at"]),
+                 "last_seen_at": _instant(source["last_seen_at"])}
+                for source in sources.get(row["id"], [])
+            ],
+            "created_at": _instant(row["created_at"]), "updated_at": _instant(row["updated_at"]),
+        }
+        for row in rows
+    ]  # fmt: skip
+
+
 def _instant(value: datetime | None) -> str | None:
     """As DRF's DateTimeField renders it: ISO-8601 in UTC with a `Z`."""
     if value is None:

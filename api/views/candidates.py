@@ -6,7 +6,7 @@ from rest_framework import generics, mixins, viewsets
 
 from api.filters import CandidateProfileFilterSet
 from api.permissions import roles
-from api.serializers.candidates import CandidateProfileSerializer
+from api.serializers.candidates import PROFILE_COLUMNS, CandidateProfileSerializer, profile_rows
 from recruitment import selectors, services
 from recruitment.enums import Role
 from recruitment.models import CandidateProfile
@@ -27,6 +27,14 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return selectors.candidate_profile_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        """Rows, not model instances: 4 queries (page + 3 nested lists) and no per-row
+        serializer machinery, whatever the page size."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*PROFILE_COLUMNS))
+        items = selectors.candidate_profile_items(profile_ids=[row["id"] for row in page])
+        return self.get_paginated_response(profile_rows(page, items))
 
 
 class MyCandidateProfileView(generics.RetrieveUpdateAPIView):

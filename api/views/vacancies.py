@@ -9,11 +9,13 @@ from rest_framework.response import Response
 from api.filters import VacancyFilterSet
 from api.permissions import role_of
 from api.serializers.vacancies import (
+    VACANCY_COLUMNS,
     EligibilitySerializer,
     ShortlistRequestSerializer,
     ShortlistSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
+    vacancy_rows,
 )
 from recruitment import selectors, services
 from recruitment.enums import Role, VacancyStatus
@@ -49,6 +51,14 @@ class VacancyViewSet(viewsets.ModelViewSet):
         if self.action in ("create", "update", "partial_update"):
             return VacancyWriteSerializer
         return VacancySerializer
+
+    def list(self, request, *args, **kwargs):
+        """Rows, not model instances: 3 queries (page, duty stations, sources) and no per-row
+        serializer machinery, whatever the page size."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*VACANCY_COLUMNS))
+        items = selectors.vacancy_items(vacancy_ids=[row["id"] for row in page])
+        return self.get_paginated_response(vacancy_rows(page, items))
 
     def check_permissions(self, request):
         super().check_permissions(request)

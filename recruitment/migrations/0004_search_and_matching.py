@@ -224,5 +224,9 @@ class Migration(migrations.Migration):
             model_name='matchweights',
             constraint=models.UniqueConstraint(fields=('scheme',), name='match_weights_one_per_scheme', nulls_distinct=False),
         ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['vacancy', '-id'], name='application_vacancy_id'),
+        ),
         migrations.RunSQL(SEARCH_SQL, REVERSE_SQL),
     ]
