@@ -115,6 +115,15 @@ CREATE TRIGGER recruitment_education_removed AFTER DELETE ON recruitment_educati
 REFERENCING OLD TABLE AS changed
 FOR EACH STATEMENT EXECUTE FUNCTION recruitment_candidate_items_changed();
 
+-- Database defaults too: feed syncs COPY vacancies naming only the columns they know.
+ALTER TABLE recruitment_vacancy
+  ALTER COLUMN modality SET DEFAULT 'on_site',
+  ALTER COLUMN skills SET DEFAULT '{}',
+  ALTER COLUMN required_languages SET DEFAULT '{}';
+ALTER TABLE recruitment_candidateprofile
+  ALTER COLUMN skills SET DEFAULT '{}',
+  ALTER COLUMN preferred_countries SET DEFAULT '{}';
+
 UPDATE recruitment_vacancy SET title = title;
 UPDATE recruitment_candidateprofile SET skills = skills;
 INSERT INTO recruitment_matchweights
