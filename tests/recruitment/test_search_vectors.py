@@ -26,12 +26,13 @@ def test_copied_vacancy_gets_its_vector_and_database_defaults():
     now = timezone.now()
 
     # The columns a feed sync names: none of the matching ones.
-    copy_rows(Vacancy, ["id", "created_at", "updated_at", "title", "organisation_id",
-                        "description", "status", "funding_status", "closes_at_status",
-                        "grade_raw", "reference", "category", "closes_at_raw", "closes_at_zone",
-                        "fingerprint", "number_of_posts", "blind_review"],
-              [(vacancy_id, now, now, "Logistics Officers", organisation.pk, "<p>Convoys</p>",
-                "published", "unconfirmed", "parsed", "", "", "", "", "", "", 1, False)])  # fmt: skip
+    columns = ["id", "created_at", "updated_at", "title", "organisation_id", "description",
+               "status", "funding_status", "closes_at_status", "grade_raw", "reference",
+               "category", "closes_at_raw", "closes_at_zone", "fingerprint", "number_of_posts",
+               "blind_review"]  # fmt: skip
+    row = (vacancy_id, now, now, "Logistics Officers", organisation.pk, "<p>Convoys</p>",
+           "published", "unconfirmed", "parsed", "", "", "", "", "", "", 1, False)  # fmt: skip
+    copy_rows(Vacancy, columns, [row])
     copy_rows(Vacancy.duty_stations.through, ["vacancy_id", "dutystation_id"],
               [(vacancy_id, station.pk)])  # fmt: skip
 
