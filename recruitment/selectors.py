@@ -99,7 +99,13 @@ def candidate_profile_get(*, user: Caller) -> CandidateProfile | None:
 def application_list(*, user: Caller) -> QuerySet[Application]:
     """Applications the caller may see: a candidate's own; for partner members, those nominated
     to their organisation's vacancies; all for recruiters and admins."""
-    queryset = Application.objects.select_related("vacancy", "vacancy__organisation", "candidate")
+    # The joined rows' big text columns are never shown with an application: not loaded.
+    queryset = Application.objects.select_related(
+        "vacancy", "vacancy__organisation", "candidate"
+    ).defer(
+        "vacancy__search_vector", "vacancy__description", "candidate__search_vector",
+        "candidate__summary",
+    )  # fmt: skip
     role = role_of(user)
     if role in (Role.RECRUITER, Role.ADMIN):
         return queryset

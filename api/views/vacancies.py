@@ -52,6 +52,13 @@ class VacancyViewSet(viewsets.ModelViewSet):
             return VacancyWriteSerializer
         return VacancySerializer
 
+    def filter_queryset(self, queryset):
+        # List filters narrow lists; a detail is looked up in the caller's scope only
+        # (building the FilterSet's form for every detail read cost more than the read).
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def list(self, request, *args, **kwargs):
         """Rows, not model instances: 3 queries (page, duty stations, sources) and no per-row
         serializer machinery, whatever the page size."""
