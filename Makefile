@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDB := $(PY) -m recruitment.devdb exec --
 
-.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox
+.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox seed-scale bench-api
 
 install: $(STAMP)
 
@@ -53,3 +53,18 @@ bench-feeds: $(STAMP)
 ## proof-outbox: 10,000 webhook deliveries under SIGKILL and a broker restart (restarts local brokers)
 proof-outbox: $(STAMP)
 	DEVDB_NAME=recruitment_proof $(DEVDB) $(PY) bench/outbox_proof.py
+
+## seed-scale: UN-system-size data into its own database (SCALE_* sizes; ~15 min at full size)
+SCALE_VACANCIES ?= 100000
+SCALE_CANDIDATES ?= 1000000
+SCALE_APPLICATIONS ?= 3000000
+SCALE_SEED ?= 1
+seed-scale: $(STAMP)
+	DEVDB_NAME=recruitment_scale DJANGO_SETTINGS_MODULE=tests.settings $(DEVDB) sh -c '\
+		$(PY) manage.py migrate --noinput && \
+		$(PY) manage.py seed_scale --vacancies $(SCALE_VACANCIES) --candidates $(SCALE_CANDIDATES) \
+			--applications $(SCALE_APPLICATIONS) --seed $(SCALE_SEED)'
+
+## bench-api: gunicorn (2 sync workers) at concurrency 4, each endpoint against its raw-SQL ceiling
+bench-api: $(STAMP)
+	DEVDB_NAME=recruitment_scale $(DEVDB) $(PY) bench/api.py

@@ -1,8 +1,21 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
 import django_filters as filters
+from django.contrib.postgres.search import SearchQuery
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
 
-from recruitment.enums import ApplicationStatus, Grade, OrganisationKind, VacancyStatus
+from recruitment import candidate_search
+from recruitment.enums import (
+    ApplicationStatus,
+    DegreeLevel,
+    FamilyStatus,
+    Grade,
+    HardshipClass,
+    Modality,
+    OrganisationKind,
+    VacancyStatus,
+)
 from recruitment.list_search import (
     APPLICATION_SEARCH_FIELDS,
     PLACEMENT_SEARCH_FIELDS,
@@ -17,13 +30,47 @@ from recruitment.models import (
     Placement,
     Vacancy,
 )
-from recruitment.vacancy_search import SEARCH_FIELDS, vacancy_search
+from recruitment.vacancy_search import SEARCH_CONFIG, SEARCH_FIELDS, vacancy_search
+
+CEFR_LEVELS = [(level, level) for level in ("A1", "A2", "B1", "B2", "C1", "C2")]
+
+
+class UpdatedSinceFilter(BaseFilterBackend):
+    """`?updated_since=` on every list whose rows carry `updated_at`, for incremental sync:
+    rows changed at or after the instant (ISO-8601 with an offset, or UTC)."""
+
+    def filter_queryset(self, request, queryset, view):
+        value = request.query_params.get("updated_since")
+        if value is None or getattr(view, "detail", False) or not self._applies(queryset):
+            return queryset
+        field = filters.IsoDateTimeFilter().field
+        try:
+            moment = field.clean(value)
+        except Exception as error:  # django's ValidationError: reported in our error shape
+            raise ValidationError({"updated_since": list(error.messages)}) from None
+        return queryset.filter(updated_at__gte=moment)
+
+    @staticmethod
+    def _applies(queryset):
+        return any(field.name == "updated_at" for field in queryset.model._meta.get_fields())
+
+    def get_schema_operation_parameters(self, view):
+        model = getattr(getattr(view, "queryset", None), "model", None)
+        if model is None or not any(f.name == "updated_at" for f in model._meta.get_fields()):
+            return []
+        return [
+            {
+                "name": "updated_since",
+                "required": False,
+                "in": "query",
+                "description": "Rows changed at or after this instant (ISO-8601), for sync.",
+                "schema": {"type": "string", "format": "date-time"},
+            }
+        ]
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO-8601)."
-    )
+    """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter."""
 
 
 class OrganisationFilterSet(UpdatedSinceFilterSet):
@@ -45,18 +92,41 @@ class DutyStationFilterSet(UpdatedSinceFilterSet):
 
 
 class VacancyFilterSet(UpdatedSinceFilterSet):
+    q = filters.CharFilter(
+        method="filter_nothing", max_length=200,
+        label="Full-text search of title, organisation, duty stations and description "
+        '(web-search syntax: words, "a phrase", -excluded, or).',
+    )  # fmt: skip
     status = filters.MultipleChoiceFilter(choices=VacancyStatus.choices)
     organisation = filters.CharFilter(field_name="organisation__slug", label="Organisation slug.")
     organisation_id = filters.NumberFilter(field_name="organisation_id")
     scheme = filters.CharFilter(field_name="scheme__code", label="Scheme code.")
-    grade = filters.MultipleChoiceFilter(choices=Grade.choices)
+    grade = filters.MultipleChoiceFilter(choices=Grade.choices, label="One or several grades.")
+    category = filters.CharFilter(field_name="category", lookup_expr="iexact")
     country = filters.CharFilter(
-        field_name="duty_stations__country", lookup_expr="iexact", distinct=True,
-        label="ISO alpha-2 country of a duty station.",
+        method="filter_nothing", label="ISO alpha-2 country of a duty station."
+    )
+    duty_station_id = filters.NumberFilter(method="filter_nothing")
+    hardship = filters.MultipleChoiceFilter(
+        choices=HardshipClass.choices, method="filter_nothing",
+        label="Current ICSC hardship class of a duty station (one or several).",
     )  # fmt: skip
-    duty_station_id = filters.NumberFilter(field_name="duty_stations", distinct=True)
+    family_status = filters.MultipleChoiceFilter(
+        choices=FamilyStatus.choices, method="filter_nothing",
+        label="Current family status of a duty station.",
+    )  # fmt: skip
+    modality = filters.MultipleChoiceFilter(
+        choices=Modality.choices, label="On site, remote or hybrid (one or several)."
+    )
+    open = filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")], method="filter_nothing",
+        label="`true`: published and before its deadline; `false`: the others.",
+    )  # fmt: skip
     closes_after = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
     closes_before = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
+    language = filters.CharFilter(
+        method="filter_nothing", max_length=3, label="ISO 639-1 code of a required language."
+    )
 
     class Meta:
         model = Vacancy
@@ -72,25 +142,93 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # applied by recruitment.vacancy_search in filter_queryset
+
 
 class CandidateProfileFilterSet(UpdatedSinceFilterSet):
+    q = filters.CharFilter(
+        method="filter_q", max_length=200,
+        label="Full-text search of skills, experience titles and education.",
+    )  # fmt: skip
     citizenship = filters.CharFilter(method="filter_citizenship", label="ISO alpha-2 code.")
     language = filters.CharFilter(
-        field_name="languages__language", lookup_expr="iexact", distinct=True,
-        label="ISO 639-1 code.",
+        method="filter_language", max_length=3,
+        label="ISO 639-1 code of a declared language (any skill).",
+    )  # fmt: skip
+    language_level = filters.ChoiceFilter(
+        choices=CEFR_LEVELS, method="filter_nothing",
+        label="With `language`: at least this CEFR level, other scales compared on the "
+        "eligibility rules' common scale.",
+    )  # fmt: skip
+    degree_level = filters.ChoiceFilter(
+        choices=DegreeLevel.choices, method="filter_degree",
+        label="Holds a degree of at least this level.",
+    )  # fmt: skip
+    min_years_experience = filters.NumberFilter(
+        method="filter_experience", min_value=0, max_value=60,
+        label="At least this many years of professional experience (jobs summed).",
+    )  # fmt: skip
+    eligible_for = filters.NumberFilter(
+        method="filter_eligible_for", min_value=1,
+        label="Applied to this vacancy and passed its eligibility rules (as stored on the "
+        "application when it was made).",
     )  # fmt: skip
 
     class Meta:
         model = CandidateProfile
         fields = ["citizenship", "language"]
 
+    def filter_q(self, queryset, name, value):
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        return queryset.filter(search_vector=query)
+
     def filter_citizenship(self, queryset, name, value):
         return queryset.filter(citizenships__contains=[value.upper()])
+
+    def filter_language(self, queryset, name, value):
+        level = self.form.cleaned_data.get("language_level") or None
+        return queryset.filter(candidate_search.speaks(value.lower(), at_least=level))
+
+    def filter_degree(self, queryset, name, value):
+        return queryset.filter(candidate_search.holds_degree(value))
+
+    def filter_experience(self, queryset, name, value):
+        return candidate_search.with_experience(queryset, years=float(value))
+
+    def filter_eligible_for(self, queryset, name, value):
+        return queryset.filter(candidate_search.eligible_applicant_of(int(value)))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_language
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if (
+            valid
+            and self.form.cleaned_data.get("language_level")
+            and not (self.form.cleaned_data.get("language"))
+        ):
+            self.form.add_error("language_level", "Give `language` too.")
+            return False
+        return valid
 
 
 class ApplicationFilterSet(UpdatedSinceFilterSet):
     vacancy = filters.NumberFilter(field_name="vacancy_id")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)
+    # Applied by recruitment.list_search (below), which CSV exports use too.
+    min_days_in_stage = filters.NumberFilter(
+        method="filter_nothing", min_value=0, max_value=3650,
+        label="In the current status for at least this many days.",
+    )  # fmt: skip
+    max_days_in_stage = filters.NumberFilter(
+        method="filter_nothing", min_value=0, max_value=3650,
+        label="In the current status for at most this many days.",
+    )  # fmt: skip
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
 
     class Meta:
         model = Application

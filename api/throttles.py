@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework.throttling import BaseThrottle
 
-from recruitment.ratelimits import Rate, rate_limit_hit
+from recruitment.ratelimits import Rate, rate_limit_hits
 
 # Strict scopes: which setting holds the rate, and whether it counts per IP or per caller.
 SCOPES = {
@@ -37,59 +37,6 @@ def caller_id(request) -> str:
     return f"ip:{client_ip(request)}"
 
 
-class _DatabaseThrottle(BaseThrottle):
-    """Counts the request under `key(...)` against `rate(...)`; remembers the state on the
-    Django request so the middleware can send RateLimit headers."""
-
-    policy = ""
-
-    def rate(self, request, view) -> str | None:
-        raise NotImplementedError
-
-    def key(self, request, view) -> str:
-        raise NotImplementedError
-
-    def allow_request(self, request, view):
-        self.hit = None
-        text = self.rate(request, view) if settings.RATE_LIMITS_ENABLED else None
-        if not text:
-            return True
-        rate = Rate.parse(text)
-        self.hit = rate_limit_hit(
-            key=f"{self.policy}:{self.key(request, view)}", rate=rate, now=timezone.now()
-        )
-        states = getattr(request._request, "rate_limits", [])
-        request._request.rate_limits = [*states, (self.policy, self.hit)]
-        return self.hit.allowed
-
-    def wait(self):
-        return self.hit.reset_seconds if self.hit else None
-
-
-class CallerRateThrottle(_DatabaseThrottle):
-    """Every request of one caller (a user, or an anonymous IP)."""
-
-    policy = "caller"
-
-    def rate(self, request, view):
-        return settings.RATE_LIMIT_CALLER
-
-    def key(self, request, view):
-        return caller_id(request)
-
-
-class IpRateThrottle(_DatabaseThrottle):
-    """Every request from one IP address, whoever is logged in."""
-
-    policy = "ip"
-
-    def rate(self, request, view):
-        return settings.RATE_LIMIT_IP
-
-    def key(self, request, view):
-        return client_ip(request)
-
-
 def _scope(request, view) -> str | None:
     scopes = getattr(view, "throttle_scopes", None)
     if scopes is not None:
@@ -97,16 +44,40 @@ def _scope(request, view) -> str | None:
     return getattr(view, "throttle_scope", None)
 
 
-class StrictRateThrottle(_DatabaseThrottle):
-    """The view's strict scope (login, register, apply, export), if it has one."""
+class RateLimitThrottle(BaseThrottle):
+    """Counts the request against every limit that applies, in one statement: the caller's
+    (RATE_LIMIT_CALLER: a user, or an anonymous IP), the IP's whoever is logged in
+    (RATE_LIMIT_IP), and the view's strict scope if it has one (login, register, apply,
+    export). Remembers the states on the Django request for the RateLimit headers."""
 
-    def rate(self, request, view):
+    def limits(self, request, view) -> list[tuple[str, str, str]]:
+        """(policy, key, rate) of each limit that applies."""
+        limits = [
+            ("caller", caller_id(request), settings.RATE_LIMIT_CALLER),
+            ("ip", client_ip(request), settings.RATE_LIMIT_IP),
+        ]
         scope = _scope(request, view)
-        if scope is None:
-            return None
-        self.policy = scope
-        return getattr(settings, SCOPES[scope][0])
+        if scope is not None:
+            setting, per = SCOPES[scope]
+            key = client_ip(request) if per == "ip" else caller_id(request)
+            limits.append((scope, key, getattr(settings, setting)))
+        return [(policy, key, rate) for policy, key, rate in limits if rate]
 
-    def key(self, request, view):
-        per = SCOPES[self.policy][1]
-        return client_ip(request) if per == "ip" else caller_id(request)
+    def allow_request(self, request, view):
+        self.hits = []
+        limits = self.limits(request, view) if settings.RATE_LIMITS_ENABLED else []
+        if not limits:
+            return True
+        hits = rate_limit_hits(
+            limits=[(f"{policy}:{key}", Rate.parse(rate)) for policy, key, rate in limits],
+            now=timezone.now(),
+        )
+        self.hits = [hit for hit in hits if not hit.allowed]
+        states = getattr(request._request, "rate_limits", [])
+        request._request.rate_limits = [
+            *states, *((policy, hit) for (policy, _, _), hit in zip(limits, hits, strict=True))
+        ]  # fmt: skip
+        return not self.hits
+
+    def wait(self):
+        return max((hit.reset_seconds for hit in self.hits), default=None)

@@ -2,15 +2,18 @@
 exports (also those run later by a background job) both apply them through these functions."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Model, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from recruitment.models import Application, Placement
 
-APPLICATION_SEARCH_FIELDS = ("vacancy", "status", "updated_since")
+APPLICATION_SEARCH_FIELDS = (
+    "vacancy", "status", "updated_since", "min_days_in_stage", "max_days_in_stage",
+)  # fmt: skip
 PLACEMENT_SEARCH_FIELDS = ("status", "organisation", "duty_station", "scheme")
 
 
@@ -42,6 +45,14 @@ def application_search(
         queryset = queryset.filter(status__in=[statuses] if isinstance(statuses, str) else statuses)
     if "updated_since" in given:
         queryset = queryset.filter(updated_at__gte=_moment(given["updated_since"]))
+    # Days in the current status; a status never changed dates from the application itself.
+    in_stage_since = Coalesce("status_changed_at", "created_at")
+    if "min_days_in_stage" in given:
+        cut = timezone.now() - timedelta(days=int(given["min_days_in_stage"]))
+        queryset = queryset.alias(in_stage_since=in_stage_since).filter(in_stage_since__lte=cut)
+    if "max_days_in_stage" in given:
+        cut = timezone.now() - timedelta(days=int(given["max_days_in_stage"]))
+        queryset = queryset.alias(in_stage_since=in_stage_since).filter(in_stage_since__gte=cut)
     return queryset
 
 

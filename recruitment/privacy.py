@@ -120,6 +120,11 @@ REGISTRY: dict[str, ModelPrivacy] = {
             "summary": _P,
             "legal_hold": _O,
             "personal_data_erased_at": _O,
+            "skills": _P,
+            "preferred_countries": _P,
+            # The full-text index of skills, experience titles and education: not data of its
+            # own; the database triggers recompute it (to empty) when those are erased.
+            "search_vector": _O,
         },
         "user",
     ),
@@ -382,8 +387,23 @@ REGISTRY: dict[str, ModelPrivacy] = {
         {"scheme": _O, "donor": _O, "version": _O, "effective_from": _O, "rules": _O}
     ),
     "recruitment.scorecardtemplate": _model({"name": _O, "criteria": _O}),
+    "recruitment.matchweights": _model(
+        {
+            "scheme": _O,
+            "eligibility": _O,
+            "languages": _O,
+            "experience": _O,
+            "education": _O,
+            "skills": _O,
+            "duty_station": _O,
+        }
+    ),
     "recruitment.vacancy": _model(
         {
+            "modality": _O,
+            "skills": _O,
+            "required_languages": _O,
+            "search_vector": _O,
             "organisation": _O,
             "scheme": _O,
             "title": _O,

@@ -39,11 +39,6 @@ class Hit:
     period: int
 
 
-_UPSERT = (
-    "INSERT INTO recruitment_ratelimitcounter AS c (key, window_start, hits, expires_at)"
-    " VALUES (%s, %s, 1, %s) ON CONFLICT (key, window_start)"
-    " DO UPDATE SET hits = c.hits + 1, expires_at = EXCLUDED.expires_at RETURNING hits"
-)
 # The lockout row restarts its count when its period ended before this failure.
 _UPSERT_RESTARTING = (
     "INSERT INTO recruitment_ratelimitcounter AS c (key, window_start, hits, expires_at)"
@@ -62,17 +57,41 @@ def _upsert(sql: str, params: list[object]) -> int:
 def rate_limit_hit(*, key: str, rate: Rate, now: datetime) -> Hit:
     """Count one request against `key` in the current fixed window of `rate`; allowed while the
     count stays within the limit. Concurrent hits from any process are counted exactly."""
-    seconds = int(now.timestamp())
-    window_start = datetime.fromtimestamp(seconds - seconds % rate.period, UTC)
-    window_end = window_start + timedelta(seconds=rate.period)
-    count = _upsert(_UPSERT, [key, window_start, window_end])
-    return Hit(
-        allowed=count <= rate.limit,
-        limit=rate.limit,
-        remaining=max(rate.limit - count, 0),
-        reset_seconds=max(int((window_end - now).total_seconds() + 0.999), 1),
-        period=rate.period,
-    )
+    return rate_limit_hits(limits=[(key, rate)], now=now)[0]
+
+
+def rate_limit_hits(*, limits: list[tuple[str, Rate]], now: datetime) -> list[Hit]:
+    """rate_limit_hit for several limits (distinct keys) at once: one statement, one round trip,
+    whatever the number of limits a request counts against."""
+    windows = []
+    for _, rate in limits:
+        seconds = int(now.timestamp())
+        start = datetime.fromtimestamp(seconds - seconds % rate.period, UTC)
+        windows.append((start, start + timedelta(seconds=rate.period)))
+    values = ", ".join(["(%s, %s, 1, %s)"] * len(limits))
+    params = [
+        value for (key, _), (start, end) in zip(limits, windows, strict=True)
+        for value in (key, start, end)
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO recruitment_ratelimitcounter AS c (key, window_start, hits, expires_at)"
+            f" VALUES {values} ON CONFLICT (key, window_start)"  # placeholders only
+            " DO UPDATE SET hits = c.hits + 1, expires_at = EXCLUDED.expires_at"
+            " RETURNING key, hits",
+            params,
+        )
+        counts = dict(cursor.fetchall())
+    return [
+        Hit(
+            allowed=counts[key] <= rate.limit,
+            limit=rate.limit,
+            remaining=max(rate.limit - counts[key], 0),
+            reset_seconds=max(int((end - now).total_seconds() + 0.999), 1),
+            period=rate.period,
+        )
+        for (key, rate), (_, end) in zip(limits, windows, strict=True)
+    ]
 
 
 def _login_key(email: str) -> str:

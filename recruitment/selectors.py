@@ -1,18 +1,22 @@
 """Reads, each scoped to the caller: what a user may see is decided here and only here."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
-from recruitment import eligibility
+from recruitment import eligibility, matching
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import (
     Application,
     CandidateProfile,
     Document,
     DutyStation,
+    Education,
     EligibilityRuleSet,
+    Experience,
     Feed,
+    LanguageSkill,
     Organisation,
     OrganisationMembership,
     Placement,
@@ -47,7 +51,9 @@ def _member_organisation_ids(user: Caller) -> QuerySet[OrganisationMembership]:
 def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     """Vacancies the caller may see: published ones for everyone, plus all of the partner's own
     organisation for its members, and every vacancy for recruiters and admins."""
-    queryset = Vacancy.objects.select_related("organisation", "scheme").prefetch_related(
+    # The search vector is for WHERE clauses only; loading it would ship kilobytes per row.
+    queryset = Vacancy.objects.defer("search_vector").select_related("organisation", "scheme")
+    queryset = queryset.prefetch_related(
         Prefetch("duty_stations", queryset=DutyStation.objects.order_by("id")),
         Prefetch("sources", queryset=VacancySource.objects.select_related("feed").order_by("id")),
     )
@@ -80,8 +86,10 @@ def candidate_profile_list(*, user: Caller) -> QuerySet[CandidateProfile]:
     """Candidate profiles the caller may read: all for recruiters and admins, none otherwise."""
     if role_of(user) not in (Role.RECRUITER, Role.ADMIN):
         return CandidateProfile.objects.none()
-    return CandidateProfile.objects.select_related("user").prefetch_related(
-        "education", "experience", "languages"
+    return (
+        CandidateProfile.objects.defer("search_vector")
+        .select_related("user")
+        .prefetch_related("education", "experience", "languages")
     )
 
 
@@ -100,7 +108,13 @@ def candidate_profile_get(*, user: Caller) -> CandidateProfile | None:
 def application_list(*, user: Caller) -> QuerySet[Application]:
     """Applications the caller may see: a candidate's own; for partner members, those nominated
     to their organisation's vacancies; all for recruiters and admins."""
-    queryset = Application.objects.select_related("vacancy", "vacancy__organisation", "candidate")
+    # The joined rows' big text columns are never shown with an application: not loaded.
+    queryset = Application.objects.select_related(
+        "vacancy", "vacancy__organisation", "candidate"
+    ).defer(
+        "vacancy__search_vector", "vacancy__description", "candidate__search_vector",
+        "candidate__summary",
+    )  # fmt: skip
     role = role_of(user)
     if role in (Role.RECRUITER, Role.ADMIN):
         return queryset
@@ -225,3 +239,72 @@ def document_list(*, user: Caller) -> QuerySet[Document]:
         ).values("candidate_id")
         return queryset.filter(profile_id__in=nominated)
     return Document.objects.none()
+
+
+def vacancy_shortlist(*, user: Caller, vacancy: Vacancy, limit: int) -> matching.Shortlist:
+    """The vacancy's applicants ranked by match score, as far as the caller may see them:
+    all active applications for recruiters and admins, only those nominated to the partner's
+    organisation for its members (the vacancy itself must come from vacancy_editable_list)."""
+    nominated_only = role_of(user) not in (Role.RECRUITER, Role.ADMIN)
+    return matching.shortlist_rank(vacancy=vacancy, limit=limit, nominated_only=nominated_only)
+
+
+PROFILE_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
+    "education": ("level", "field_of_study", "institution", "country", "completed_on"),
+    "experience": ("title", "employer", "country", "start_date", "end_date", "is_international"),
+    "languages": ("language", "skill", "level", "scale"),
+}
+
+
+def candidate_profile_items(*, profile_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    """The nested lists of already-scoped profiles as plain rows, in one query (a UNION ALL of
+    the three lists, each row built as JSON by PostgreSQL, dates as ISO-8601 text):
+    {"education": {profile_id: [row, ...]}, "experience": ..., "languages": ...}."""
+    parts = [
+        model.objects.filter(profile_id__in=profile_ids)
+        .annotate(
+            list_name=Value(name, output_field=CharField()),
+            row=JSONObject(**{field: field for field in PROFILE_ITEM_FIELDS[name]}),
+        )
+        .values_list("list_name", "profile_id", "id", "row")
+        for name, model in (("education", Education), ("experience", Experience),
+                            ("languages", LanguageSkill))
+    ]  # fmt: skip
+    items: dict[str, dict[int, list[dict]]] = {name: {} for name in PROFILE_ITEM_FIELDS}
+    for name, profile_id, _, row in (
+        parts[0].union(*parts[1:], all=True).order_by("profile_id", "id")
+    ):
+        items[name].setdefault(profile_id, []).append(row)
+    return items
+
+
+def vacancy_items(*, vacancy_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
+    """The duty stations and sources of already-scoped vacancies as plain rows, one query
+    each: {"duty_stations": {vacancy_id: [row, ...]}, "sources": {...}}."""
+    stations: dict[int, list[dict]] = {}
+    links = (
+        Vacancy.duty_stations.through.objects.filter(vacancy_id__in=vacancy_ids)
+        .order_by("dutystation_id")
+        .values_list("vacancy_id", "dutystation_id", "dutystation__city", "dutystation__country")
+    )
+    for vacancy_id, station_id, city, country in links:
+        stations.setdefault(vacancy_id, []).append(
+            {"id": station_id, "city": city, "country": country}
+        )
+    sources: dict[int, list[dict]] = {}
+    rows = (
+        VacancySource.objects.filter(vacancy_id__in=vacancy_ids)
+        .order_by("id")
+        .values(
+            "vacancy_id",
+            "feed_id",
+            "feed__kind",
+            "external_id",
+            "url",
+            "first_seen_at",
+            "last_seen_at",
+        )
+    )
+    for row in rows:
+        sources.setdefault(row["vacancy_id"], []).append(row)
+    return {"duty_stations": stations, "sources": sources}

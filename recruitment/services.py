@@ -101,7 +101,7 @@ _VACANCY_FIELDS = (
     "organisation", "title", "reference", "grade", "grade_raw", "category", "contract_type",
     "number_of_posts", "opens_at", "closes_at", "closes_at_raw", "closes_at_zone", "description",
     "scheme", "funding_status", "planned_start_date", "planned_end_date", "blind_review",
-    "scorecard_template", "rule_set",
+    "scorecard_template", "rule_set", "modality", "skills", "required_languages",
 )  # fmt: skip
 
 

@@ -149,6 +149,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+        "api.filters.UpdatedSinceFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
@@ -158,9 +159,7 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Counted in PostgreSQL; rates are the RATE_LIMIT_* settings below (api/throttles.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "api.throttles.CallerRateThrottle",
-        "api.throttles.IpRateThrottle",
-        "api.throttles.StrictRateThrottle",
+        "api.throttles.RateLimitThrottle",
     ],
 }
 

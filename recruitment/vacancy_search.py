@@ -4,17 +4,25 @@
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from recruitment.models import Vacancy
+from recruitment.enums import VacancyStatus
+from recruitment.models import DutyStationClassification, Vacancy
 
 # Criteria a saved search may hold (the vacancy list accepts these and a few more).
 SEARCH_FIELDS = (
-    "organisation", "organisation_id", "scheme", "grade", "country", "duty_station_id",
-    "closes_after", "closes_before",
+    "q", "organisation", "organisation_id", "scheme", "grade", "category", "country",
+    "duty_station_id", "hardship", "family_status", "modality", "open", "closes_after",
+    "closes_before", "language",
 )  # fmt: skip
+
+# The text search configuration of the stored vectors (migration 0004_search).
+SEARCH_CONFIG = "english"
+
+VacancyStation = Vacancy.duty_stations.through
 
 
 def _moment(value: object) -> datetime | None:
@@ -25,12 +33,44 @@ def _moment(value: object) -> datetime | None:
     return moment
 
 
+def _values(value: object) -> list[str]:
+    return [value] if isinstance(value, str) else [str(item) for item in value]  # type: ignore[attr-defined]
+
+
+def _truthy(value: object) -> bool:
+    return value is True or str(value).lower() in ("true", "1", "yes")
+
+
+def _at_station(condition: Q) -> Exists:
+    """One of the vacancy's duty stations meets `condition` (an EXISTS, so no DISTINCT)."""
+    return Exists(VacancyStation.objects.filter(condition, vacancy_id=OuterRef("pk")))
+
+
+def _current_classification(field: str) -> Subquery:
+    """The duty station's hardship class or family status in force today (never overwritten:
+    the newest classification effective on or before today)."""
+    return Subquery(
+        DutyStationClassification.objects.filter(
+            duty_station_id=OuterRef("dutystation_id"), effective_from__lte=timezone.localdate()
+        )
+        .order_by("-effective_from")
+        .values(field)[:1]
+    )
+
+
 def vacancy_search(
     queryset: QuerySet[Vacancy], criteria: Mapping[str, object]
 ) -> QuerySet[Vacancy]:
     """Narrow `queryset` by the given criteria (missing or empty ones are ignored); values may be
-    the list filter's cleaned values or a saved search's stored strings."""
+    the list filter's cleaned values or a saved search's stored strings.
+
+    `q` is a web-search style query (words, "phrases", -exclusions, or) over the weighted
+    vector of title, organisation, duty stations and description, answered by its GIN index.
+    """
     given = {key: value for key, value in criteria.items() if value not in (None, "", [], ())}
+    if "q" in given:
+        query = SearchQuery(str(given["q"]), search_type="websearch", config=SEARCH_CONFIG)
+        queryset = queryset.filter(search_vector=query)
     if "organisation" in given:
         queryset = queryset.filter(organisation__slug=given["organisation"])
     if "organisation_id" in given:
@@ -38,14 +78,32 @@ def vacancy_search(
     if "scheme" in given:
         queryset = queryset.filter(scheme__code=given["scheme"])
     if "grade" in given:
-        grades = given["grade"]
-        queryset = queryset.filter(grade__in=[grades] if isinstance(grades, str) else grades)
+        queryset = queryset.filter(grade__in=_values(given["grade"]))
+    if "category" in given:
+        queryset = queryset.filter(category__iexact=given["category"])
     if "country" in given:
-        queryset = queryset.filter(duty_stations__country__iexact=given["country"]).distinct()
+        queryset = queryset.filter(
+            _at_station(Q(dutystation__country=str(given["country"]).upper()))
+        )
     if "duty_station_id" in given:
-        queryset = queryset.filter(duty_stations=int(given["duty_station_id"])).distinct()
+        queryset = queryset.filter(_at_station(Q(dutystation_id=int(given["duty_station_id"]))))
+    for field in ("hardship", "family_status"):
+        if field in given:
+            stations = VacancyStation.objects.filter(vacancy_id=OuterRef("pk")).annotate(
+                current=_current_classification(field)
+            )
+            queryset = queryset.filter(Exists(stations.filter(current__in=_values(given[field]))))
+    if "modality" in given:
+        queryset = queryset.filter(modality__in=_values(given["modality"]))
+    if "open" in given:
+        is_open = Q(status=VacancyStatus.PUBLISHED) & (
+            Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now())
+        )
+        queryset = queryset.filter(is_open if _truthy(given["open"]) else ~is_open)
     if "closes_after" in given:
         queryset = queryset.filter(closes_at__gte=_moment(given["closes_after"]))
     if "closes_before" in given:
         queryset = queryset.filter(closes_at__lt=_moment(given["closes_before"]))
+    if "language" in given:
+        queryset = queryset.filter(required_languages__contains=[str(given["language"]).lower()])
     return queryset

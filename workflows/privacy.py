@@ -160,7 +160,7 @@ def candidate_erase(
         profile.given_name = profile.family_name = profile.gender = profile.phone = ""
         profile.summary = profile.country_of_residence = ""
         profile.date_of_birth = None
-        profile.citizenships = []
+        profile.citizenships, profile.skills, profile.preferred_countries = [], [], []
         profile.personal_data_erased_at = now
         profile.save()
         User.objects.filter(pk=user.pk).update(

@@ -1,10 +1,12 @@
 """Vacancy representations and the partner's write shape."""
 
+from datetime import UTC, datetime
+
 from django.utils import timezone
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from recruitment.enums import ContractType, FundingStatus, Grade
+from recruitment.enums import ContractType, FundingStatus, Grade, Modality
 from recruitment.models import DutyStation, Organisation, Scheme, Vacancy, VacancySource
 
 from .common import StrictModelSerializer
@@ -38,10 +40,114 @@ class VacancySerializer(serializers.ModelSerializer):
             "id", "title", "reference", "organisation", "scheme", "grade", "grade_raw",
             "category", "contract_type", "number_of_posts", "opens_at", "closes_at",
             "closes_at_raw", "closes_at_zone", "closes_at_status", "duty_stations", "status",
-            "funding_status", "planned_start_date", "planned_end_date", "blind_review",
-            "description", "sources", "created_at", "updated_at",
+            "funding_status", "planned_start_date", "planned_end_date", "modality", "skills",
+            "required_languages", "blind_review", "description", "sources", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def to_representation(self, vacancy):
+        """The fields above written out by hand: lists of vacancies are hot, and DRF's field
+        machinery costs about five times as much per row (same output, checked by the API
+        tests' whole-body assertions)."""
+        scheme = vacancy.scheme
+        return {
+            "id": vacancy.pk,
+            "title": vacancy.title,
+            "reference": vacancy.reference,
+            "organisation": vacancy.organisation.slug,
+            "scheme": scheme.code if scheme is not None else None,
+            "grade": vacancy.grade,
+            "grade_raw": vacancy.grade_raw,
+            "category": vacancy.category,
+            "contract_type": vacancy.contract_type,
+            "number_of_posts": vacancy.number_of_posts,
+            "opens_at": _instant(vacancy.opens_at),
+            "closes_at": _instant(vacancy.closes_at),
+            "closes_at_raw": vacancy.closes_at_raw,
+            "closes_at_zone": vacancy.closes_at_zone,
+            "closes_at_status": vacancy.closes_at_status,
+            "duty_stations": [
+                {"id": station.pk, "city": station.city, "country": station.country.code}
+                for station in vacancy.duty_stations.all()
+            ],
+            "status": vacancy.status,
+            "funding_status": vacancy.funding_status,
+            "planned_start_date": _day(vacancy.planned_start_date),
+            "planned_end_date": _day(vacancy.planned_end_date),
+            "modality": vacancy.modality,
+            "skills": vacancy.skills,
+            "required_languages": vacancy.required_languages,
+            "blind_review": vacancy.blind_review,
+            "description": vacancy.description,
+            "sources": [
+                {
+                    "feed": source.feed_id,
+                    "kind": source.feed.kind,
+                    "external_id": source.external_id,
+                    "url": source.url,
+                    "first_seen_at": _instant(source.first_seen_at),
+                    "last_seen_at": _instant(source.last_seen_at),
+                }
+                for source in vacancy.sources.all()
+            ],
+            "created_at": _instant(vacancy.created_at),
+            "updated_at": _instant(vacancy.updated_at),
+        }
+
+
+VACANCY_COLUMNS = (
+    "id", "title", "reference", "organisation__slug", "scheme__code", "grade", "grade_raw",
+    "category", "contract_type", "number_of_posts", "opens_at", "closes_at", "closes_at_raw",
+    "closes_at_zone", "closes_at_status", "status", "funding_status", "planned_start_date",
+    "planned_end_date", "modality", "skills", "required_languages", "blind_review",
+    "description", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def vacancy_rows(rows, items):
+    """VacancySerializer's output from `.values(*VACANCY_COLUMNS)` rows and
+    selectors.vacancy_items(): no model instances on the hot list (same body)."""
+    stations, sources = items["duty_stations"], items["sources"]
+    return [
+        {
+            "id": row["id"], "title": row["title"], "reference": row["reference"],
+            "organisation": row["organisation__slug"], "scheme": row["scheme__code"],
+            "grade": row["grade"], "grade_raw": row["grade_raw"], "category": row["category"],
+            "contract_type": row["contract_type"], "number_of_posts": row["number_of_posts"],
+            "opens_at": _instant(row["opens_at"]), "closes_at": _instant(row["closes_at"]),
+            "closes_at_raw": row["closes_at_raw"], "closes_at_zone": row["closes_at_zone"],
+            "closes_at_status": row["closes_at_status"],
+            "duty_stations": stations.get(row["id"], []),
+            "status": row["status"], "funding_status": row["funding_status"],
+            "planned_start_date": _day(row["planned_start_date"]),
+            "planned_end_date": _day(row["planned_end_date"]),
+            "modality": row["modality"], "skills": row["skills"],
+            "required_languages": row["required_languages"],
+            "blind_review": row["blind_review"], "description": row["description"],
+            "sources": [
+                {"feed": source["feed_id"], "kind": source["feed__kind"],
+                 "external_id": source["external_id"], "url": source["url"],
+                 "first_seen_at": _instant(source["first_seen_at"]),
+                 "last_seen_at": _instant(source["last_seen_at"])}
+                for source in sources.get(row["id"], [])
+            ],
+            "created_at": _instant(row["created_at"]), "updated_at": _instant(row["updated_at"]),
+        }
+        for row in rows
+    ]  # fmt: skip
+
+
+def _instant(value: datetime | None) -> str | None:
+    """As DRF's DateTimeField renders it: ISO-8601 in UTC with a `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
 
 
 class VacancyWriteSerializer(StrictModelSerializer):
@@ -71,6 +177,15 @@ class VacancyWriteSerializer(StrictModelSerializer):
         help_text="Recruiters and admins only: the donor's funding; offers need `confirmed`.",
     )
     closes_at = serializers.DateTimeField()
+    modality = serializers.ChoiceField(choices=Modality.choices, required=False)
+    skills = serializers.ListField(
+        child=serializers.CharField(max_length=60), max_length=30, required=False,
+        help_text="Skill keywords; the shortlist scores candidates' overlap (lower-cased).",
+    )  # fmt: skip
+    required_languages = serializers.ListField(
+        child=serializers.RegexField(r"^[a-z]{2,3}$"), max_length=10, required=False,
+        help_text="ISO 639-1 codes, lower case.",
+    )  # fmt: skip
 
     server_set_fields = frozenset(
         {"id", "status", "sources", "closes_at_zone", "created_at", "updated_at"}
@@ -82,7 +197,8 @@ class VacancyWriteSerializer(StrictModelSerializer):
             "title", "description", "closes_at", "organisation", "scheme", "reference", "grade",
             "grade_raw", "category", "contract_type", "number_of_posts", "opens_at",
             "duty_station_ids", "planned_start_date", "planned_end_date", "funding_status",
-            "blind_review", "scorecard_template", "rule_set",
+            "blind_review", "scorecard_template", "rule_set", "modality", "skills",
+            "required_languages",
         ]  # fmt: skip
         extra_kwargs = {"number_of_posts": {"min_value": 1, "max_value": 1000}}
 
@@ -90,6 +206,9 @@ class VacancyWriteSerializer(StrictModelSerializer):
         if value <= timezone.now() and (self.instance is None or value != self.instance.closes_at):
             raise serializers.ValidationError("The deadline must be in the future.")
         return value
+
+    def validate_skills(self, value):
+        return sorted({skill.strip().lower() for skill in value if skill.strip()})
 
     def validate(self, attrs):
         opens_at = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
@@ -114,3 +233,51 @@ class EligibilitySerializer(serializers.Serializer):
         allow_null=True, help_text="The version of the rule set used; null when none applies."
     )
     checks = EligibilityCheckSerializer(many=True)
+
+
+class ShortlistRequestSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        min_value=1, max_value=200, default=50, help_text="How many applicants (1-200)."
+    )
+
+
+class MatchComponentSerializer(serializers.Serializer):
+    value = serializers.FloatField(help_text="0 to 1.")
+    weight = serializers.IntegerField()
+    points = serializers.FloatField(help_text="What the component adds to the score.")
+
+
+class MatchComponentsSerializer(serializers.Serializer):
+    eligibility = MatchComponentSerializer()
+    languages = MatchComponentSerializer()
+    experience = MatchComponentSerializer()
+    education = MatchComponentSerializer()
+    skills = MatchComponentSerializer()
+    duty_station = MatchComponentSerializer()
+
+
+class ShortlistEntrySerializer(serializers.Serializer):
+    application = serializers.IntegerField()
+    candidate = serializers.IntegerField()
+    status = serializers.CharField()
+    score = serializers.FloatField(help_text="0-100: the sum of the components' points.")
+    experience_years = serializers.FloatField()
+    components = MatchComponentsSerializer()
+
+
+class MatchWeightsSerializer(serializers.Serializer):
+    eligibility = serializers.IntegerField()
+    languages = serializers.IntegerField()
+    experience = serializers.IntegerField()
+    education = serializers.IntegerField()
+    skills = serializers.IntegerField()
+    duty_station = serializers.IntegerField()
+
+
+class ShortlistSerializer(serializers.Serializer):
+    vacancy = serializers.IntegerField()
+    weights = MatchWeightsSerializer()
+    grade_minimum_years = serializers.IntegerField(
+        help_text="Years of experience the vacancy's grade asks for (experience = 1 there)."
+    )
+    results = ShortlistEntrySerializer(many=True)

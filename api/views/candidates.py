@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from api.filters import CandidateProfileFilterSet
 from api.permissions import role_of, roles
-from api.serializers.candidates import CandidateProfileSerializer
+from api.serializers.candidates import PROFILE_COLUMNS, CandidateProfileSerializer, profile_rows
 from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
 from api.views.privacy import erasure_body
 from recruitment import privacy, selectors, services
@@ -72,6 +72,37 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             profile=self.get_object(), legal_hold=serializer.validated_data["legal_hold"]
         )
         return Response(LegalHoldSerializer({"legal_hold": profile.legal_hold}).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        """The list's row path for one profile: 3 queries (profile, nested lists, access log)."""
+        queryset = self.get_queryset().prefetch_related(None)
+        try:
+            row = queryset.filter(pk=kwargs["pk"]).values(*PROFILE_COLUMNS, "user_id").first()
+        except (TypeError, ValueError):  # not an id
+            row = None
+        if row is None:
+            raise Http404
+        privacy.access_log_record_many(
+            viewer=request.user,
+            resource=AccessedResource.PROFILE,
+            reads=[(row.pop("user_id"), row["id"])],
+        )
+        items = selectors.candidate_profile_items(profile_ids=[row["id"]])
+        return Response(profile_rows([row], items)[0])
+
+    def list(self, request, *args, **kwargs):
+        """Rows, not model instances: 4 queries (page + 3 nested lists) and no per-row
+        serializer machinery, whatever the page size."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*PROFILE_COLUMNS, "user_id"))
+        # Every profile shown to a recruiter is a read of personal data: log it (GDPR art. 30).
+        privacy.access_log_record_many(
+            viewer=request.user,
+            resource=AccessedResource.PROFILE,
+            reads=[(row.pop("user_id"), row["id"]) for row in page],
+        )
+        items = selectors.candidate_profile_items(profile_ids=[row["id"] for row in page])
+        return self.get_paginated_response(profile_rows(page, items))
 
 
 class MyCandidateProfileView(generics.RetrieveUpdateAPIView):

@@ -53,14 +53,17 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         ):
             self.permission_denied(request, "Only recruiters and admins manage placements.")
 
-    def _respond(self, placement_id):
-        placement = self.get_queryset().get(pk=placement_id)
+    def _respond(self, placement_id=None, *, placement=None):
+        """The representation with its ETag, of `placement` as read, or read afresh (after a
+        change) by id."""
+        if placement is None:
+            placement = self.get_queryset().get(pk=placement_id)
         response = Response(PlacementSerializer(placement, context={"request": self.request}).data)
         response["ETag"] = etag_for(placement.version)
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object().pk)
+        return self._respond(placement=self.get_object())
 
     @extend_schema(summary="Move this placement to another status",
                    request=PlacementTransitionRequestSerializer,

@@ -11,9 +11,13 @@ from rest_framework.response import Response
 from api.filters import VacancyFilterSet
 from api.permissions import role_of
 from api.serializers.vacancies import (
+    VACANCY_COLUMNS,
     EligibilitySerializer,
+    ShortlistRequestSerializer,
+    ShortlistSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
+    vacancy_rows,
 )
 from recruitment import selectors, services
 from recruitment.enums import Role, VacancyStatus
@@ -40,6 +44,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
     queryset = Vacancy.objects.none()  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
+        if self.action == "shortlist":  # only the vacancy's own columns are read
+            return selectors.vacancy_editable_list(user=self.request.user).prefetch_related(None)
         if self.action in ("update", "partial_update", "publish", "close"):
             return selectors.vacancy_editable_list(user=self.request.user)
         return selectors.vacancy_list(user=self.request.user)
@@ -48,6 +54,21 @@ class VacancyViewSet(viewsets.ModelViewSet):
         if self.action in ("create", "update", "partial_update"):
             return VacancyWriteSerializer
         return VacancySerializer
+
+    def filter_queryset(self, queryset):
+        # List filters narrow lists; a detail is looked up in the caller's scope only
+        # (building the FilterSet's form for every detail read cost more than the read).
+        if self.detail:
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def list(self, request, *args, **kwargs):
+        """Rows, not model instances: 3 queries (page, duty stations, sources) and no per-row
+        serializer machinery, whatever the page size."""
+        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+        page = self.paginate_queryset(queryset.values(*VACANCY_COLUMNS))
+        items = selectors.vacancy_items(vacancy_ids=[row["id"] for row in page])
+        return self.get_paginated_response(vacancy_rows(page, items))
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -128,6 +149,36 @@ class VacancyViewSet(viewsets.ModelViewSet):
         if profile is None:
             raise Http404
         return Response(selectors.eligibility_for(profile=profile, vacancy=vacancy))
+
+    @extend_schema(
+        summary="Applicants ranked by match score, with the reasons",
+        parameters=[ShortlistRequestSerializer],
+        responses={200: ShortlistSerializer},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def shortlist(self, request, pk=None):
+        """The vacancy's active applications ranked by a match score (0-100), best first, ties
+        by application id. Each row shows its components (0-1), their weights and the points
+        they bring: eligibility (as stored on the application), required languages at B1 or
+        above, years of experience against the grade's minimum, education (master's = 1),
+        skills shared with the vacancy, and duty-station preference. The weights are data:
+        the scheme's own, else the default set.
+
+        Recruiters and admins rank every applicant; members of a partner organisation rank
+        the applicants nominated to their own organisation's vacancies (other vacancies: 404).
+        """
+        if role_of(request) not in (Role.RECRUITER, Role.ADMIN, Role.PARTNER):
+            self.permission_denied(request, "Only recruiters, admins and partners rank applicants.")
+        query = ShortlistRequestSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        vacancy = self.get_object()
+        ranked = selectors.vacancy_shortlist(
+            user=request.user, vacancy=vacancy, limit=query.validated_data["limit"]
+        )
+        return Response(
+            {"vacancy": ranked.vacancy_id, "weights": ranked.weights,
+             "grade_minimum_years": ranked.minimum_years, "results": ranked.results}
+        )  # fmt: skip
 
     @extend_schema(summary="Publish a draft or closed vacancy", request=None,
                    responses={200: VacancySerializer})  # fmt: skip

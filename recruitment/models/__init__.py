@@ -23,7 +23,7 @@ from recruitment.models.privacy import (
     IdempotencyKey,
     RateLimitCounter,
 )
-from recruitment.models.schemes import EligibilityRuleSet, Scheme
+from recruitment.models.schemes import EligibilityRuleSet, MatchWeights, Scheme
 from recruitment.models.tombstones import Tombstone
 from recruitment.models.users import ApiToken, NotificationPreference, User
 from recruitment.models.vacancies import Feed, Vacancy, VacancySource
@@ -44,6 +44,7 @@ __all__ = [
     "Feed",
     "IdempotencyKey",
     "LanguageSkill",
+    "MatchWeights",
     "Note",
     "NotificationPreference",
     "Organisation",

@@ -43,6 +43,9 @@ class Application(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["vacancy", "status"], name="application_vacancy_status"),
+            # A vacancy's applications newest first (the list's cursor order): without it the
+            # planner walks the primary key backwards past millions of other applications.
+            models.Index(fields=["vacancy", "-id"], name="application_vacancy_id"),
             models.Index(fields=["candidate", "-id"], name="application_candidate"),
             models.Index(fields=["updated_at"], name="application_updated_at"),
         ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django_countries.fields import CountryField
 
@@ -27,13 +28,21 @@ class CandidateProfile(TimeStampedModel):
     summary = models.TextField(blank=True)
     # Set by an admin when the data must be kept (a dispute, an audit): neither the retention
     # purge nor an erasure request touches the profile while it is on.
-    legal_hold = models.BooleanField(default=False)
+    legal_hold = models.BooleanField(default=False, db_default=False)  # COPY loads omit it
     # When the personal data was erased (on request or by retention); the row stays for counts.
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    # Lower-case skill keywords, matched against a vacancy's skills by the shortlist.
+    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    # ISO alpha-2 countries the candidate would like to be posted to (empty: anywhere).
+    preferred_countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
+    # Skills (A), experience titles (B), education (C); written only by the database triggers
+    # of migration 0004_search, so nested-list replacements and COPY keep it current.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [
             GinIndex(fields=["citizenships"], name="candidate_citizenships"),
+            GinIndex(fields=["search_vector"], name="candidate_search"),
             models.Index(fields=["updated_at"], name="candidate_updated_at"),
         ]
 

@@ -52,3 +52,35 @@ class EligibilityRuleSet(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.scheme_id} v{self.version}"
+
+
+class MatchWeights(TimeStampedModel):
+    """How much each shortlist component counts, per scheme; the row without a scheme is the
+    default for every scheme that has none of its own."""
+
+    scheme = models.OneToOneField(
+        Scheme, null=True, blank=True, on_delete=models.CASCADE, related_name="match_weights"
+    )
+    eligibility = models.PositiveSmallIntegerField(default=30)
+    languages = models.PositiveSmallIntegerField(default=15)
+    experience = models.PositiveSmallIntegerField(default=20)
+    education = models.PositiveSmallIntegerField(default=10)
+    skills = models.PositiveSmallIntegerField(default=20)
+    duty_station = models.PositiveSmallIntegerField(default=5)
+
+    COMPONENTS = ("eligibility", "languages", "experience", "education", "skills", "duty_station")
+
+    class Meta:
+        verbose_name_plural = "match weights"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme"], name="match_weights_one_per_scheme", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"match weights of {self.scheme_id or 'every scheme'}"
+
+    def as_dict(self) -> dict[str, int]:
+        """The weights by component name."""
+        return {name: getattr(self, name) for name in self.COMPONENTS}

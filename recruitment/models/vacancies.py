@@ -1,6 +1,9 @@
 """Vacancies, the feeds they come from, and the per-source records behind each vacancy."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -10,6 +13,7 @@ from recruitment.enums import (
     FeedKind,
     FundingStatus,
     Grade,
+    Modality,
     VacancyStatus,
 )
 from recruitment.models.common import TimeStampedModel, enum_check
@@ -49,6 +53,14 @@ class Vacancy(TimeStampedModel):
     # vacancy that carries no job number (see workflows/feeds/sync.py). Blank when incomplete.
     fingerprint = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)  # sanitised HTML
+    modality = models.CharField(max_length=10, choices=Modality.choices, default=Modality.ON_SITE)
+    # Lower-case skill keywords; the shortlist scores a candidate's overlap with them.
+    skills = ArrayField(models.CharField(max_length=60), default=list, blank=True)
+    # ISO 639-1 codes of the languages the post requires (levels are in the eligibility rules).
+    required_languages = ArrayField(models.CharField(max_length=3), default=list, blank=True)
+    # Weighted title (A), organisation and duty stations (B), description (C); written only by
+    # the database triggers of migration 0004_search (also for COPY and bulk upserts).
+    search_vector = SearchVectorField(null=True, editable=False)
     # The assignment's planned dates: age limits of some schemes are measured at its end.
     planned_start_date = models.DateField(null=True, blank=True)
     planned_end_date = models.DateField(null=True, blank=True)
@@ -101,6 +113,10 @@ class Vacancy(TimeStampedModel):
             models.Index(fields=["status", "-id"], name="vacancy_status_id"),
             models.Index(fields=["organisation", "status"], name="vacancy_org_status"),
             models.Index(fields=["updated_at"], name="vacancy_updated_at"),
+            # Deliberately no btree on (status, closes_at): the planner then walks it instead of
+            # the full-text index and a text search gets several times slower.
+            GinIndex(fields=["search_vector"], name="vacancy_search"),
+            GinIndex(fields=["required_languages"], name="vacancy_required_languages"),
             models.Index(
                 fields=["organisation", "reference"],
                 condition=~models.Q(reference=""),

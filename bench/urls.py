@@ -1,0 +1,222 @@
+"""Bench-only URLconf: the API, plus /ceiling/... views that run the same queries as each
+benchmarked endpoint through psycopg and render them with orjson, with no DRF, no ORM and no
+authentication. Their throughput is the ceiling each endpoint's ratio is measured against."""
+
+import orjson
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import include, path
+
+from recruitment import matching
+from recruitment.eligibility import LEVEL_ORDINALS
+from recruitment.enums import ACTIVE_APPLICATION_STATUSES
+
+VACANCY_COLUMNS = """
+    v.id, v.title, v.reference, o.slug, s.code, v.grade, v.grade_raw, v.category,
+    v.contract_type, v.number_of_posts, v.opens_at, v.closes_at, v.closes_at_raw,
+    v.closes_at_zone, v.closes_at_status, v.status, v.funding_status, v.planned_start_date,
+    v.planned_end_date, v.modality, v.skills, v.required_languages, v.blind_review,
+    v.description, v.created_at, v.updated_at
+"""
+VACANCY_KEYS = [
+    "id",
+    "title",
+    "reference",
+    "organisation",
+    "scheme",
+    "grade",
+    "grade_raw",
+    "category",
+    "contract_type",
+    "number_of_posts",
+    "opens_at",
+    "closes_at",
+    "closes_at_raw",
+    "closes_at_zone",
+    "closes_at_status",
+    "status",
+    "funding_status",
+    "planned_start_date",
+    "planned_end_date",
+    "modality",
+    "skills",
+    "required_languages",
+    "blind_review",
+    "description",
+    "created_at",
+    "updated_at",
+]
+VACANCY_FROM = """
+    FROM recruitment_vacancy v JOIN recruitment_organisation o ON o.id = v.organisation_id
+    LEFT JOIN recruitment_scheme s ON s.id = v.scheme_id
+"""
+
+
+def _json(body) -> HttpResponse:
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+def _rows(cursor, keys):
+    return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _with_stations_and_sources(cursor, vacancies):
+    ids = [vacancy["id"] for vacancy in vacancies]
+    cursor.execute(
+        "SELECT vd.vacancy_id, d.id, d.city, d.country FROM recruitment_vacancy_duty_stations vd "
+        "JOIN recruitment_dutystation d ON d.id = vd.dutystation_id "
+        "WHERE vd.vacancy_id = ANY(%s) ORDER BY d.id",
+        [ids],
+    )
+    stations = {}
+    for vacancy_id, station_id, city, country in cursor.fetchall():
+        stations.setdefault(vacancy_id, []).append(
+            {"id": station_id, "city": city, "country": country}
+        )
+    cursor.execute(
+        "SELECT s.vacancy_id, s.feed_id, f.kind, s.external_id, s.url, s.first_seen_at, "
+        "s.last_seen_at FROM recruitment_vacancysource s JOIN recruitment_feed f "
+        "ON f.id = s.feed_id WHERE s.vacancy_id = ANY(%s) ORDER BY s.id",
+        [ids],
+    )
+    sources = {}
+    for row in cursor.fetchall():
+        sources.setdefault(row[0], []).append(dict(zip(
+            ["feed", "kind", "external_id", "url", "first_seen_at", "last_seen_at"], row[1:],
+            strict=True,
+        )))  # fmt: skip
+    for vacancy in vacancies:
+        vacancy["duty_stations"] = stations.get(vacancy["id"], [])
+        vacancy["sources"] = sources.get(vacancy["id"], [])
+    return vacancies
+
+
+def vacancy_search(request):
+    limit = int(request.GET.get("limit", 50))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {VACANCY_COLUMNS} {VACANCY_FROM} WHERE v.status = 'published' "
+            "AND v.search_vector @@ websearch_to_tsquery('english', %s) "
+            "AND (v.closes_at IS NULL OR v.closes_at > now()) ORDER BY v.id DESC LIMIT %s",
+            [request.GET["q"], limit + 1],
+        )
+        vacancies = _rows(cursor, VACANCY_KEYS)
+        _with_stations_and_sources(cursor, vacancies[:limit])
+    return _json({"next": None, "previous": None, "results": vacancies[:limit]})
+
+
+def vacancy_detail(request, pk):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {VACANCY_COLUMNS} {VACANCY_FROM} WHERE v.id = %s", [pk])
+        vacancies = _with_stations_and_sources(cursor, _rows(cursor, VACANCY_KEYS))
+    return _json(vacancies[0])
+
+
+PROFILE_KEYS = ["id", "email", "given_name", "family_name", "date_of_birth", "gender",
+                "citizenships", "phone", "country_of_residence", "summary", "skills",
+                "preferred_countries", "created_at", "updated_at"]  # fmt: skip
+LEVELS_B2 = [
+    (scale, level)
+    for scale, levels in LEVEL_ORDINALS.items()
+    for level, ordinal in levels.items()
+    if ordinal >= LEVEL_ORDINALS["cefr"]["b2"]
+]
+
+
+def candidate_list(request):
+    limit = int(request.GET.get("limit", 50))
+    language = request.GET["language"]
+    scales = [scale for scale, _ in LEVELS_B2]
+    levels = [level.upper() if scale != "inspira" else level for scale, level in LEVELS_B2]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id, u.email, p.given_name, p.family_name, p.date_of_birth, p.gender, "
+            "p.citizenships, p.phone, p.country_of_residence, p.summary, p.skills, "
+            "p.preferred_countries, p.created_at, "
+            "p.updated_at FROM recruitment_candidateprofile p JOIN recruitment_user u "
+            "ON u.id = p.user_id WHERE p.citizenships @> ARRAY[%s]::varchar[] AND EXISTS ("
+            "SELECT 1 FROM recruitment_languageskill l JOIN unnest(%s::text[], %s::text[]) "
+            "AS ok(scale, level) ON ok.scale = l.scale AND ok.level = l.level "
+            "WHERE l.profile_id = p.id AND l.language = %s) ORDER BY p.id DESC LIMIT %s",
+            [request.GET["citizenship"], scales, levels, language, limit + 1],
+        )
+        profiles = _rows(cursor, PROFILE_KEYS)[:limit]
+        ids = [profile["id"] for profile in profiles]
+        children = {}
+        for name, sql in (
+            ("education", "SELECT profile_id, level, field_of_study, institution, country, "
+                          "completed_on FROM recruitment_education"),
+            ("experience", "SELECT profile_id, title, employer, country, start_date, end_date, "
+                           "is_international FROM recruitment_experience"),
+            ("languages", "SELECT profile_id, language, skill, level, scale "
+                          "FROM recruitment_languageskill"),
+        ):  # fmt: skip
+            cursor.execute(f"{sql} WHERE profile_id = ANY(%s) ORDER BY profile_id, id", [ids])
+            keys = [column.name for column in cursor.description][1:]
+            for row in cursor.fetchall():
+                children.setdefault((name, row[0]), []).append(
+                    dict(zip(keys, row[1:], strict=True))
+                )
+        for profile in profiles:
+            for name in ("education", "experience", "languages"):
+                profile[name] = children.get((name, profile["id"]), [])
+    return _json({"next": None, "previous": None, "results": profiles})
+
+
+def shortlist(request, pk):
+    limit = int(request.GET.get("limit", 50))
+    weights = {"eligibility": 30, "languages": 15, "experience": 20, "education": 10,
+               "skills": 20, "duty_station": 5}  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT grade FROM recruitment_vacancy WHERE id = %s", [pk])
+        grade = cursor.fetchone()[0]
+        minimum_years = matching.GRADE_MINIMUM_YEARS.get(grade or "", 0)
+        cursor.execute(matching.SHORTLIST_SQL, {
+            "vacancy": pk, "statuses": list(ACTIVE_APPLICATION_STATUSES),
+            "nominated_only": False, "language_ordinal": matching.LANGUAGE_MINIMUM_ORDINAL,
+            "minimum_years": minimum_years, "full_degree": matching.FULL_DEGREE_RANK,
+            "limit": limit, **{f"w_{name}": weight for name, weight in weights.items()},
+        })  # fmt: skip
+        rows = cursor.fetchall()
+    results = [
+        {"application": row[0], "candidate": row[1], "status": row[2],
+         "score": float(row[10]), "experience_years": float(row[9]),
+         "components": {name: float(value) for name, value in zip(weights, row[3:9],
+                                                                   strict=True)}}
+        for row in rows
+    ]  # fmt: skip
+    return _json({"vacancy": pk, "weights": weights, "results": results})
+
+
+def applications_of_vacancy(request):
+    limit = int(request.GET.get("limit", 50))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.id, a.vacancy_id, v.title, o.slug, a.candidate_id, a.status, "
+            "a.status_changed_at, a.eligibility_snapshot, a.evaluation_score, a.version, "
+            "a.created_at, a.updated_at FROM recruitment_application a "
+            "JOIN recruitment_vacancy v ON v.id = a.vacancy_id "
+            "JOIN recruitment_organisation o ON o.id = v.organisation_id "
+            "WHERE a.vacancy_id = %s ORDER BY a.id DESC LIMIT %s",
+            [int(request.GET["vacancy"]), limit + 1],
+        )
+        keys = ["id", "vacancy", "vacancy_title", "organisation", "candidate", "status",
+                "status_changed_at", "eligibility_snapshot", "evaluation_score", "version",
+                "created_at", "updated_at"]  # fmt: skip
+        applications = _rows(cursor, keys)[:limit]
+    for application in applications:
+        snapshot = application["eligibility_snapshot"]
+        application["eligibility_snapshot"] = (
+            orjson.loads(snapshot) if isinstance(snapshot, str) else snapshot
+        )
+    return _json({"next": None, "previous": None, "results": applications})
+
+
+urlpatterns = [
+    path("ceiling/vacancies/", vacancy_search),
+    path("ceiling/vacancies/<int:pk>/", vacancy_detail),
+    path("ceiling/vacancies/<int:pk>/shortlist/", shortlist),
+    path("ceiling/candidates/", candidate_list),
+    path("ceiling/applications/", applications_of_vacancy),
+    path("", include("api.urls")),
+]

@@ -1,0 +1,64 @@
+"""Conditions of the recruiters' candidate filters, each one SQL condition on a profile (no
+per-row Python), so a filtered page over a million profiles stays one query."""
+
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
+from recruitment.models import Application, CandidateProfile, Education, LanguageSkill
+
+CEFR = "cefr"
+DAYS_PER_YEAR = 365
+
+# Days worked, jobs summed (an ongoing job runs to today). Overlaps count twice here, unlike
+# the eligibility rules, which merge them: this is a filter and ranking signal, not a decision.
+EXPERIENCE_DAYS_SQL = (
+    "(SELECT coalesce(sum(coalesce(e.end_date, current_date) - e.start_date), 0) "
+    "FROM recruitment_experience e WHERE e.profile_id = recruitment_candidateprofile.id)"
+)
+
+
+def levels_at_least(level: str) -> Q:
+    """Declared (scale, level) pairs at or above a CEFR level on the common ordinal scale."""
+    wanted = LEVEL_ORDINALS[CEFR][level.lower()]
+    condition = Q(pk__in=[])
+    for scale, ordinals in LEVEL_ORDINALS.items():
+        names = [name for name, ordinal in ordinals.items() if ordinal >= wanted]
+        spellings = sorted({spelling for name in names for spelling in (name, name.upper())})
+        condition |= Q(scale=scale, level__in=spellings)
+    return condition
+
+
+def speaks(language: str, *, at_least: str | None = None) -> Exists:
+    """The candidate declares `language` (any skill), at `at_least` (CEFR) or above if given."""
+    skills = LanguageSkill.objects.filter(profile_id=OuterRef("pk"), language=language)
+    if at_least:
+        skills = skills.filter(levels_at_least(at_least))
+    return Exists(skills)
+
+
+def holds_degree(level: str) -> Exists:
+    """The candidate holds a degree of `level` or higher."""
+    levels = [name for name, rank in DEGREE_RANK.items() if rank >= DEGREE_RANK[level]]
+    return Exists(Education.objects.filter(profile_id=OuterRef("pk"), level__in=levels))
+
+
+def with_experience(
+    queryset: QuerySet[CandidateProfile], *, years: float
+) -> QuerySet[CandidateProfile]:
+    """Profiles with at least `years` of professional experience (jobs summed)."""
+    days = RawSQL(EXPERIENCE_DAYS_SQL, [], output_field=FloatField())
+    return queryset.alias(experience_days=days).filter(experience_days__gte=years * DAYS_PER_YEAR)
+
+
+def eligible_applicant_of(vacancy_id: int) -> Exists:
+    """The candidate applied to the vacancy and passed its rules when applying (the stored,
+    versioned eligibility snapshot; evaluating the rules afresh for every profile is not a
+    filter a list can afford)."""
+    return Exists(
+        Application.objects.filter(
+            candidate_id=OuterRef("pk"),
+            vacancy_id=vacancy_id,
+            eligibility_snapshot__eligible=True,
+        )
+    )
