@@ -1,14 +1,36 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
+from datetime import UTC
+
 import django_filters as filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from recruitment.enums import ApplicationStatus, Grade, OrganisationKind, VacancyStatus
 from recruitment.models import Application, CandidateProfile, DutyStation, Organisation, Vacancy
 from recruitment.vacancy_search import SEARCH_FIELDS, vacancy_search
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO-8601 instant, sent to the database in UTC: PostgreSQL refuses offsets beyond
+    ±15:59 (a 500 otherwise), and an instant outside years 1-9999 in UTC is a 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("The date is out of range.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class UpdatedSinceFilterSet(filters.FilterSet):
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (ISO-8601)."
     )
 
@@ -42,8 +64,8 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
         label="ISO alpha-2 country of a duty station.",
     )  # fmt: skip
     duty_station_id = filters.NumberFilter(field_name="duty_stations", distinct=True)
-    closes_after = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
-    closes_before = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
+    closes_after = UtcIsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
+    closes_before = UtcIsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
 
     class Meta:
         model = Vacancy
