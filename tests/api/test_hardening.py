@@ -4,6 +4,7 @@ errors that never show a stack trace or a debug page."""
 import pytest
 from django.test import Client
 
+from recruitment.models import Vacancy
 from tests.conftest import client_for
 
 API_HEADERS = {
@@ -143,3 +144,40 @@ def test_a_server_error_shows_no_stack_trace_and_no_personal_data(settings, capl
     assert [(record.name, record.getMessage()) for record in caplog.records] == [
         ("django.request", "Internal Server Error: /api/v1/crash/")
     ]
+
+
+# Found by the fuzzer: PostgreSQL text cannot hold NUL, so a lookup with it was a 500.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "Officer", "description": "", "closes_at": "2031-01-01T00:00:00Z",
+         "organisation": "un\u0000icef"},
+        {"title": "Offi\u0000cer", "description": "", "closes_at": "2031-01-01T00:00:00Z",
+         "organisation": "unicef"},
+        {"title": "Officer", "description": "", "closes_at": "2031-01-01T00:00:00Z",
+         "organisation": "unicef", "duty_station_ids": [], "k\u0000": 1},
+    ],
+)  # fmt: skip
+def test_a_body_with_a_nul_character_is_400_and_changes_nothing(recruiter, organisation_x, body):
+    response = client_for(recruiter).post("/api/v1/vacancies/", body, format="json")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "parse_error", "detail": "Text may not contain the NUL character (\\u0000)."},
+    )
+    assert Vacancy.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["organisation=un%00icef", "search=a%00b", "a%00=1"])
+def test_a_query_with_a_nul_character_is_400(anonymous, query):
+    response = anonymous.get(f"/api/v1/vacancies/?{query}")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "parse_error", "detail": "Query parameters may not contain NUL (%00)."},
+    )
+    assert headers_of(response, API_HEADERS) == API_HEADERS
