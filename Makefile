@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDB := $(PY) -m recruitment.devdb exec --
 
-.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox seed-scale bench-api
+.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox seed-scale bench-api audit
 
 install: $(STAMP)
 
@@ -29,6 +29,12 @@ test: $(STAMP) lint
 		$(PY) manage.py makemigrations --check --dry-run && \
 		$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null && \
 		$(PY) -m pytest $(PYTEST_ARGS)'
+
+## audit: bandit (no finding at medium or above) and pip-audit (fails when it cannot audit)
+audit: $(STAMP)
+	$(VENV)/bin/bandit -q -r recruitment workflows api manage.py -x '*/migrations/*' \
+		--severity-level medium
+	$(PY) .ci/pip_audit.py
 
 fmt: $(STAMP)
 	$(VENV)/bin/ruff format .

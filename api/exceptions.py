@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -73,3 +73,25 @@ def exception_handler(exc, context):
             "detail": str(getattr(exc, "detail", exc)),
         }
     return response
+
+
+# Django's own error views, for what never reaches a DRF view (unknown URLs, a crash, a bad
+# Host header): the same error shape as JSON, and never a stack trace or a debug page.
+def _django_error(code: str, detail: str, http_status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=http_status)
+
+
+def bad_request(request, exception=None):
+    return _django_error("bad_request", "The request is not valid.", 400)
+
+
+def permission_denied(request, exception=None):
+    return _django_error("permission_denied", "You may not do this.", 403)
+
+
+def page_not_found(request, exception=None):
+    return _django_error("not_found", "Not found.", 404)
+
+
+def server_error(request):
+    return _django_error("server_error", "An unexpected error occurred; it has been logged.", 500)

@@ -1,8 +1,12 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
+from datetime import UTC
+
 import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
-from rest_framework.exceptions import ValidationError
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
+from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
 from recruitment import candidate_search
@@ -43,11 +47,10 @@ class UpdatedSinceFilter(BaseFilterBackend):
         value = request.query_params.get("updated_since")
         if value is None or getattr(view, "detail", False) or not self._applies(queryset):
             return queryset
-        field = filters.IsoDateTimeFilter().field
         try:
-            moment = field.clean(value)
-        except Exception as error:  # django's ValidationError: reported in our error shape
-            raise ValidationError({"updated_since": list(error.messages)}) from None
+            moment = UtcIsoDateTimeField().clean(value)
+        except ValidationError as error:  # reported in our error shape
+            raise exceptions.ValidationError({"updated_since": list(error.messages)}) from None
         return queryset.filter(updated_at__gte=moment)
 
     @staticmethod
@@ -67,6 +70,24 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO-8601 instant, sent to the database in UTC: PostgreSQL refuses offsets beyond
+    ±15:59 (a 500 otherwise), and an instant outside years 1-9999 in UTC is a 400."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("The date is out of range.", code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
@@ -122,8 +143,8 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
         choices=[("true", "true"), ("false", "false")], method="filter_nothing",
         label="`true`: published and before its deadline; `false`: the others.",
     )  # fmt: skip
-    closes_after = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
-    closes_before = filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
+    closes_after = UtcIsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
+    closes_before = UtcIsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
     language = filters.CharFilter(
         method="filter_nothing", max_length=3, label="ISO 639-1 code of a required language."
     )

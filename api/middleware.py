@@ -1,4 +1,6 @@
-"""HTTP-level guards that wrap every API request: idempotency keys and rate-limit headers."""
+"""HTTP-level guards that wrap every API request: idempotency keys, rate-limit headers, and the
+API's boundary (NUL characters in query strings are refused, and answers carry the API's own
+headers; the rest come from Django's SecurityMiddleware)."""
 
 import hashlib
 import re
@@ -6,7 +8,7 @@ import tempfile
 
 import orjson
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
@@ -195,4 +197,33 @@ class RateLimitHeadersMiddleware:
             )
             name, hit = min(states, key=lambda state: (state[1].remaining, -state[1].reset_seconds))
             response["RateLimit"] = f'"{name}";r={hit.remaining};t={hit.reset_seconds}'
+        return response
+
+
+API_PREFIX = "/api/v1/"
+NUL = "\x00"
+# JSON is never a document to render: no scripts, no frames, nothing loaded (OWASP API8).
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+class ApiBoundaryMiddleware:
+    """Refuses NUL in query strings (PostgreSQL text cannot hold it: a query with it would be a
+    500). API answers forbid rendering and framing, and are never cached: most carry personal
+    data, and a shared cache must not hand one caller's answer to another."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if any(NUL in key or NUL in "".join(values) for key, values in request.GET.lists()):
+            response = JsonResponse(
+                {"code": "parse_error", "detail": "Query parameters may not contain NUL (%00)."},
+                status=400,
+            )
+        else:
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", API_CSP)
+        response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -12,6 +12,7 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or outside the caller's scope.",
     "409": "Conflicts with the current state (duplicate, illegal transition).",
     "422": "The `Idempotency-Key` was used with another request body.",
+    "412": "The `If-Match` version is stale; nothing was changed.",
     "429": "Too many requests; retry after the `Retry-After` header.",
 }
 
@@ -31,7 +32,8 @@ def idempotent(path: str, method: str) -> bool:
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Adds 400/401/403/404 (and 409 on writes) with the `Error` body to every operation."""
+    """Adds 400/401/403/404/429 (409 on writes, 412 with `If-Match`) with the `Error` body to
+    every operation."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -40,6 +42,11 @@ class AutoSchema(SpectacularAutoSchema):
             codes.append("409")
         if idempotent(self.path, self.method):
             codes.append("422")
+        if any(
+            getattr(parameter, "name", None) == "If-Match"
+            for parameter in self.get_override_parameters()
+        ):
+            codes.append("412")
         for code in codes:
             if code not in responses:
                 response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])

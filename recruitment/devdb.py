@@ -37,8 +37,14 @@ PORT = int(os.environ.get("DEVDB_PORT", "54329"))
 # The server refuses to run as root, so as root the cluster belongs to the "postgres" user and
 # lives outside root's home folder (where the project may be checked out and postgres cannot
 # enter). The hash of the project path keeps several checkouts apart.
-PATH_HASH = hashlib.sha1(bytes(PROJECT)).hexdigest()[:10]
-DATADIR = Path(f"/var/tmp/recruitment-pg-{PATH_HASH}") if IS_ROOT else PROJECT / ".pgdata"
+PATH_HASH = hashlib.sha1(bytes(PROJECT), usedforsecurity=False).hexdigest()[:10]
+# bandit B108, accepted 2026-11-28: a development cluster only (never production), and initdb
+# creates the folder 0700 for its owner and refuses one that exists and is not empty.
+DATADIR = (
+    Path(f"/var/tmp/recruitment-pg-{PATH_HASH}")  # nosec B108
+    if IS_ROOT
+    else PROJECT / ".pgdata"
+)
 SERVER_TOOLS = ("initdb", "pg_ctl", "postgres")
 
 

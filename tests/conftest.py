@@ -1,5 +1,7 @@
 """Shared fixtures: the PostgreSQL guard, API clients authenticated as each role."""
 
+import socket
+
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
@@ -68,3 +70,28 @@ def recruiter(db):
 @pytest.fixture
 def admin_user(db):
     return make_user(role=Role.ADMIN, email="admin@agency.no")
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Fake DNS answers (a process edge) for the names put in the returned dict; other hosts
+    resolve as usual (IP literals need no DNS)."""
+    answers: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in answers:
+            return real(host, port, *args, **kwargs)
+        return [
+            (
+                socket.AF_INET6 if ":" in address else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (address, port, 0, 0) if ":" in address else (address, port),
+            )
+            for address in answers[host]
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers

@@ -18,6 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+CORS_ALLOWED_ORIGINS = ["https://portal.example.org"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 OUTBOX_RELAY_GRACE_SECONDS = 0  # tests enqueue due rows at once
 

@@ -1,9 +1,10 @@
 """The SSRF guard shared by feed fetching and webhook delivery.
 
 A user-registered URL may only reach public addresses: its host is resolved, every address is
-checked (private, loopback, link-local/metadata, CGNAT, multicast, reserved, IPv4-mapped IPv6),
-and the request then goes to the checked address itself, so DNS cannot answer differently
-between the check and the connection.
+checked (private, loopback, link-local/metadata, CGNAT, multicast, reserved, and the IPv4
+address inside IPv4-mapped, 6to4, Teredo and NAT64 IPv6 addresses), and the request then goes
+to the checked address itself, so DNS cannot answer differently between the check and the
+connection.
 """
 
 import ipaddress
@@ -43,12 +44,42 @@ class ResolvedURL:
         return parts._replace(netloc=netloc).geturl()
 
 
+# IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, SIIT): the packet
+# ends up at that IPv4 address, so it is the one to judge.
+EMBEDDING_IPV4 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64 well-known prefix (RFC 6052)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # IPv4-translated (RFC 2765)
+)
+# Never public, although some Python versions call them global.
+NEVER_PUBLIC = (
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible, deprecated (RFC 4291)
+    ipaddress.IPv6Network("fec0::/10"),  # site-local, deprecated (RFC 3879)
+    ipaddress.IPv6Network("64:ff9b:1::/48"),  # NAT64 local use (RFC 8215)
+    ipaddress.IPv4Network("192.0.0.0/24"),  # IETF protocol assignments (RFC 6890)
+)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one stands for (mapped, 6to4, Teredo, NAT64), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]  # the client behind the Teredo relay
+    if any(address in network for network in EMBEDDING_IPV4):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def address_allowed(address: IPAddress, *, allow_loopback: bool = False) -> bool:
     """Whether an address is a public one (or loopback, where tests allow it)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        address = _embedded_ipv4(address) or address
     if address.is_loopback:
         return allow_loopback
+    if any(address in network for network in NEVER_PUBLIC if network.version == address.version):
+        return False
     return address.is_global and not address.is_multicast
 
 

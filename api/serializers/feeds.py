@@ -20,6 +20,7 @@ class FeedSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
         help_text="The organisation whose vacancies the feed carries; null for an aggregated "
         "feed whose items name their own organisation.",
     )

@@ -11,7 +11,7 @@ from .common import StrictModelSerializer, StrictSerializer
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = WebhookSubscription

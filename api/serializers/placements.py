@@ -22,7 +22,7 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 
 class PlacementSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     duty_station = DutyStationRefSerializer(read_only=True)
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     allowed_transitions = serializers.SerializerMethodField()

@@ -30,7 +30,7 @@ class VacancySourceSerializer(serializers.ModelSerializer):
 
 class VacancySerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scheme = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     duty_stations = DutyStationRefSerializer(many=True, read_only=True)
     sources = VacancySourceSerializer(many=True, read_only=True)
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import DutyStationFilterSet, OrganisationFilterSet
-from api.permissions import AdminWritesOthersRead, role_of
+from api.permissions import AdminWritesOthersRead, ScopedWrite, role_of
 from api.serializers.placements import CrisisRequestSerializer, CrisisResponseSerializer
 from api.serializers.reference import (
     DutyStationSerializer,
@@ -49,6 +49,9 @@ class DutyStationViewSet(viewsets.ModelViewSet):
         if self.action == "crisis":
             if role_of(request) not in (Role.RECRUITER, Role.ADMIN):
                 self.permission_denied(request, "Only recruiters and admins act in a crisis.")
+            if not ScopedWrite().has_permission(request, self):
+                # A crisis is a write: a read-only API client may not trigger it.
+                self.permission_denied(request, ScopedWrite.message)
             return
         super().check_permissions(request)
 

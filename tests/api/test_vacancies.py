@@ -1102,3 +1102,30 @@ def test_vacancy_list_cursor_over_tied_titles_returns_each_vacancy_once(anonymou
         page = anonymous.get(page.json()["next"])
 
     assert sorted(seen) == sorted(created)
+
+
+# Found by the fuzzer: offsets PostgreSQL refuses, and instants outside its years in UTC.
+
+
+def test_list_filter_with_a_large_utc_offset_is_compared_in_utc(anonymous, organisation_x):
+    vacancy = make_vacancy(organisation=organisation_x)
+
+    response = anonymous.get(URL, {"updated_since": "1656-05-12T13:59:38.1-17:50"})
+
+    assert (response.status_code, [item["id"] for item in response.json()["results"]]) == (
+        200,
+        [vacancy.pk],
+    )
+
+
+def test_list_filter_with_an_instant_before_year_one_in_utc_is_400(anonymous):
+    response = anonymous.get(URL, {"closes_after": "0001-01-01T00:00:00+10:00"})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "code": "validation_error",
+            "detail": "The request is not valid; see `fields`.",
+            "fields": {"closes_after": ["The date is out of range."]},
+        },
+    )

@@ -186,6 +186,22 @@ def test_create_to_a_private_address_is_400_unsafe_url(recruiter, url):
     assert OutboxMessage.objects.count() == 0
 
 
+@pytest.mark.parametrize("answers", [["10.0.0.7"], ["93.184.215.14", "169.254.169.254"]])
+def test_create_to_a_name_resolving_to_a_private_address_is_400(dns, recruiter, answers):
+    dns["hooks.partner.example"] = answers
+
+    response = client_for(recruiter).post(
+        WEBHOOKS_URL, {"url": "https://hooks.partner.example/x", "event_types": EVENTS}
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"code": "unsafe_url", "detail": "The URL points to a private or reserved address."},
+    )
+    assert WebhookSubscription.objects.count() == 0
+    assert OutboxMessage.objects.count() == 0
+
+
 def test_create_with_credentials_in_the_url_is_400(recruiter):
     response = client_for(recruiter).post(
         WEBHOOKS_URL, {"url": "https://user:pw@93.184.215.14/hooks", "event_types": EVENTS}

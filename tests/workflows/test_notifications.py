@@ -667,6 +667,23 @@ def test_loopback_url_is_refused_at_delivery_when_not_allowed(receiver, subscrip
     assert deliveries() == [(message.pk, 1, None, refused)]
 
 
+def test_a_name_that_now_resolves_to_a_private_address_is_refused_at_delivery(
+    dns, recruiter, settings
+):
+    settings.NETWORK_ALLOW_LOOPBACK = False
+    dns["hooks.partner.example"] = ["10.0.0.7"]  # public at registration, private now
+    subscription = make_webhook_subscription(
+        owner=recruiter, url="https://hooks.partner.example/hooks"
+    )
+    message = webhook_message(subscription)
+
+    deliver_outbox_message.fn(message.pk)
+
+    refused = "The URL points to a private or reserved address."
+    assert state(message) == ("dead", 1, refused, None)
+    assert deliveries() == [(message.pk, 1, None, refused)]
+
+
 def test_a_timeout_is_retried(receiver, subscription, settings):
     settings.WEBHOOK_TIMEOUT_SECONDS = 0.2
     receiver.delay = 1
