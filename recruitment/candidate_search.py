@@ -47,7 +47,8 @@ def with_experience(
     queryset: QuerySet[CandidateProfile], *, years: float
 ) -> QuerySet[CandidateProfile]:
     """Profiles with at least `years` of professional experience (jobs summed)."""
-    days = RawSQL(EXPERIENCE_DAYS_SQL, [], output_field=FloatField())
+    # bandit B611, accepted 2026-11-28: a constant SQL text with no parameters at all.
+    days = RawSQL(EXPERIENCE_DAYS_SQL, [], output_field=FloatField())  # nosec B611
     return queryset.alias(experience_days=days).filter(experience_days__gte=years * DAYS_PER_YEAR)
 
 

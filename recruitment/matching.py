@@ -44,6 +44,7 @@ _DEGREE_CASE = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in DEGREE_
 
 # One statement: the vacancy's facts once, then per application three indexed look-ups
 # (languages, experience, education) and array arithmetic; sorted and cut in PostgreSQL.
+# bandit B608, accepted 2026-11-28: built once from this module's constant tables.
 SHORTLIST_SQL = f"""
 WITH vacancy AS (
     SELECT v.id, v.skills, v.required_languages,
@@ -99,7 +100,7 @@ SELECT id, candidate_id, status, eligibility, languages, experience, education, 
 FROM scored
 ORDER BY weighted DESC, id
 LIMIT %(limit)s
-"""
+"""  # nosec B608
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,7 +129,9 @@ STORAGES = {
     "exports": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
-            "location": os.environ.get("EXPORT_ROOT", "/var/tmp/recruitment-exports"),
+            # bandit B108, accepted 2026-11-28: a default for development; the folder is made
+            # 0700 and its files 0600, and production sets EXPORT_ROOT.
+            "location": os.environ.get("EXPORT_ROOT", "/var/tmp/recruitment-exports"),  # nosec B108
             "file_permissions_mode": 0o600,
             "directory_permissions_mode": 0o700,
         },

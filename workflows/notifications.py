@@ -111,12 +111,14 @@ def _update_held(claims: list[Claim], assignments: str, params: list[object]) ->
     if not claims:
         return 0
     with connection.cursor() as cursor:
+        # bandit B608, accepted 2026-11-28: `assignments` are this module's constants.
+        sql = (
+            "UPDATE workflows_outboxmessage AS m SET " + assignments  # nosec B608
+            + " FROM unnest(%s::bigint[], %s::int[]) AS held(id, attempts)"
+            " WHERE m.id = held.id AND m.attempts = held.attempts AND m.status = %s"
+        )  # fmt: skip
         cursor.execute(
-            f"""
-            UPDATE workflows_outboxmessage AS m SET {assignments}
-              FROM unnest(%s::bigint[], %s::int[]) AS held(id, attempts)
-             WHERE m.id = held.id AND m.attempts = held.attempts AND m.status = %s
-            """,  # the assignments are this module's constants; values are parameters
+            sql,
             [*params, [c.message_id for c in claims], [c.attempts for c in claims],
              OutboxStatus.SENDING],
         )  # fmt: skip

@@ -128,6 +128,8 @@ def application_funnel(
     vacancy_key, scheme_key, round_key = _GROUP_COLUMNS[group_by]
     rank_current, rank_current_params = _rank_sql("apps.status")
     rank_moved, rank_moved_params = _rank_sql("c.to_status")
+    # bandit B608, accepted 2026-11-28 (here and below): the SQL text is built from this
+    # module's constants and the scoped queryset's own SQL; every value is a parameter.
     apps_cte = f"""
         WITH apps AS (
             SELECT a.id, a.status, a.vacancy_id, v.closes_at, s.code AS scheme,
@@ -138,7 +140,7 @@ def application_funnel(
             LEFT JOIN recruitment_scheme s ON s.id = v.scheme_id
             WHERE a.id IN ({scoped_sql})
         )
-    """
+    """  # nosec B608
     keys = f"{vacancy_key} AS vacancy, {scheme_key} AS scheme, {round_key} AS round"
     group = "1, 2, 3"
 
@@ -147,7 +149,7 @@ def application_funnel(
         f"COUNT(*) FILTER (WHERE furthest >= {i}), COUNT(*) FILTER (WHERE status = %s)"
         for i in range(1, len(PIPELINE) + 1)
     )
-    counts = _fetch(
+    counts_sql = (
         apps_cte
         + f""", furthest AS (
             SELECT apps.*, GREATEST({rank_current}, COALESCE(MAX({rank_moved}), 0)) AS furthest
@@ -156,12 +158,14 @@ def application_funnel(
                      apps.round
         )
         SELECT {keys.replace("apps.", "furthest.")}, COUNT(*), {reached_columns}
-        FROM furthest GROUP BY {group} ORDER BY {group}""",
-        [*scoped_params, *rank_current_params, *rank_moved_params, *PIPELINE],
+        FROM furthest GROUP BY {group} ORDER BY {group}"""  # nosec B608
+    )
+    counts = _fetch(
+        counts_sql, [*scoped_params, *rank_current_params, *rank_moved_params, *PIPELINE]
     )
 
     # 2. Days in each status: from entering it to the next move (window function LEAD).
-    stays = _fetch(
+    stays_sql = (
         apps_cte
         + f""", moves AS (
             SELECT {keys}, c.to_status, c.created_at,
@@ -175,12 +179,12 @@ def application_funnel(
                PERCENTILE_CONT(0.5) WITHIN GROUP (
                    ORDER BY EXTRACT(EPOCH FROM left_at - created_at) / 86400
                )
-        FROM moves WHERE left_at IS NOT NULL GROUP BY 1, 2, 3, 4""",
-        scoped_params,
+        FROM moves WHERE left_at IS NOT NULL GROUP BY 1, 2, 3, 4"""  # nosec B608
     )
+    stays = _fetch(stays_sql, scoped_params)
 
     # 3. Closing date to the first offer and to the placement's first deployment.
-    delays = _fetch(
+    delays_sql = (
         apps_cte
         + f""", firsts AS (
             SELECT {keys},
@@ -200,8 +204,10 @@ def application_funnel(
                PERCENTILE_CONT(0.5) WITHIN GROUP (
                    ORDER BY EXTRACT(EPOCH FROM to_deployment) / 86400
                )
-        FROM firsts GROUP BY {group}""",
-        [*scoped_params, ApplicationStatus.OFFERED, PlacementStatus.DEPLOYED],
+        FROM firsts GROUP BY {group}"""  # nosec B608
+    )
+    delays = _fetch(
+        delays_sql, [*scoped_params, ApplicationStatus.OFFERED, PlacementStatus.DEPLOYED]
     )
 
     stay_of = {tuple(row[:4]): row[4:] for row in stays}
