@@ -8,3 +8,5 @@ from recruitment.settings import *  # noqa: F403
 ROOT_URLCONF = "bench.urls"
 RATE_LIMIT_CALLER = "100000000/minute"
 RATE_LIMIT_IP = "100000000/minute"
+# The bench talks plain HTTP to 127.0.0.1, as a TLS-terminating proxy would.
+SECURE_SSL_REDIRECT = False
