@@ -55,7 +55,7 @@ def _world_path_parameters(operation, world) -> dict[str, object]:
     url = url_of(operation, world).strip("/").split("/")
     template = operation.path.strip("/").split("/")
     return {
-        part[1:-1]: int(value)
+        part[1:-1]: int(value) if value.isdigit() else value  # export UUIDs, link tokens
         for part, value in zip(template, url, strict=True)
         if part.startswith("{") and (part[1:-1] == "id" or part[1:-1] in PARAMETER_OBJECTS)
     }
