@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from werkzeug import Client
 
 from tests.api.operations import PARAMETER_OBJECTS, SCHEMA_FILE, schema_operations, url_of
 from tests.api.world import build_world
@@ -75,6 +76,15 @@ def keeping_the_test_connection():
             signal.connect(close_old_connections)
 
 
+class ClosingClient(Client):
+    """Reads each answer whole and closes it, as a WSGI server does: schemathesis leaves a
+    streamed answer (a document's file) open otherwise."""
+
+    def open(self, *args, **kwargs):
+        kwargs["buffered"] = True
+        return super().open(*args, **kwargs)
+
+
 def _credentials(world, role: str) -> dict[str, str]:
     client = world.clients[role]
     header = client._credentials.get("HTTP_AUTHORIZATION")
@@ -97,7 +107,9 @@ def _fuzzer(cases, *, headers):
     def fuzz(case):
         with transaction.atomic():
             try:
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                case.call_and_validate(
+                    session=ClosingClient(SCHEMA.app), headers=headers, checks=CHECKS
+                )
             finally:
                 transaction.set_rollback(True)
 

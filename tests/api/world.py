@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from recruitment import documents, privacy, reviews, services
 from recruitment.enums import (
+    AccessedResource,
     ApplicationStatus,
     ChecklistItemKind,
     ConsentPurpose,
@@ -168,6 +169,10 @@ def build_world() -> World:
     consent = privacy.consent_grant(
         profile=profile_a, purpose=ConsentPurpose.TALENT_POOL, organisation=None,
         expires_at=None, now=timezone.now(),
+    )  # fmt: skip
+    privacy.access_log_record_many(  # the recruiter read A's profile: A's access log
+        viewer=users["recruiter"], resource=AccessedResource.PROFILE,
+        reads=[(users["candidate_a"].pk, profile_a.pk)],
     )  # fmt: skip
     export_job = exports.export_job_create(
         owner=users["candidate_a"], kind=ExportKind.APPLICATIONS, criteria={}
