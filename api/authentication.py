@@ -1,5 +1,6 @@
 """Bearer authentication: our hashed login tokens, and OAuth2 client-credentials tokens."""
 
+from django.http import QueryDict
 from django.utils import timezone
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import authentication, exceptions
@@ -30,16 +31,34 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class _WithoutBody:
+    """The request as the token check reads it: method, path and headers, never the body.
+    django-oauth-toolkit reads `request.POST`, which on a DRF request parses the body with the
+    view's parsers: a body the view does not take (JSON sent to a multipart-only view) would
+    answer 415, or malformed JSON 400, before authentication and permissions were decided."""
+
+    POST = QueryDict()
+
+    def __init__(self, request):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+
 class ClientCredentialsAuthentication(OAuth2Authentication):
-    """OAuth2 access tokens; a client-credentials token acts as its API client's own user."""
+    """OAuth2 access tokens, in the Authorization header only; a client-credentials token acts
+    as its API client's own user."""
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        if not authentication.get_authorization_header(request).lower().startswith(b"bearer "):
+            return None  # anonymous, or another scheme
+        checked = _WithoutBody(request)
+        result = super().authenticate(checked)
         if result is None:
-            if authentication.get_authorization_header(request).lower().startswith(b"bearer "):
-                # A bearer token was sent and nobody accepted it: fail, don't fall to anonymous.
-                raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-            return None
+            request.oauth2_error = getattr(checked, "oauth2_error", {})
+            # A bearer token was sent and nobody accepted it: fail, don't fall to anonymous.
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         user, access_token = result
         if user is None:
             user = access_token.application.user

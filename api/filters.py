@@ -3,9 +3,12 @@
 from datetime import UTC
 
 import django_filters as filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.filters import BaseFilterBackend
 
@@ -235,8 +238,15 @@ class CandidateProfileFilterSet(UpdatedSinceFilterSet):
         return valid
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    """An object's id: a whole number (NumberFilter alone takes decimals, which no id is)."""
+
+    field_class = forms.IntegerField
+
+
 class ApplicationFilterSet(UpdatedSinceFilterSet):
-    vacancy = filters.NumberFilter(field_name="vacancy_id")
+    vacancy = IdFilter(field_name="vacancy_id")
     status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)
     # Applied by recruitment.list_search (below), which CSV exports use too.
     min_days_in_stage = filters.NumberFilter(

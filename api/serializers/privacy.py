@@ -9,7 +9,10 @@ from .common import StrictSerializer
 
 
 class ConsentSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True,
+        help_text="The partner organisation's slug (sharing consents); null for the talent pool.",
+    )  # fmt: skip
     in_force = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,7 +43,10 @@ class ConsentRequestSerializer(StrictSerializer):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
-    viewer_organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    viewer_organisation = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True,
+        help_text="The reader's partner organisation; null for the agency's own staff.",
+    )  # fmt: skip
 
     class Meta:
         model = AccessLogEntry

@@ -123,7 +123,8 @@ class DocumentDownloadView(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            # The document's own media type, as sniffed at upload: PDF or DOCX.
+            **{(200, media_type): OpenApiTypes.BINARY for media_type in documents.EXTENSIONS},
             404: OpenApiResponse(ErrorSerializer, description="Unknown or expired link."),
         }
     )

@@ -3,6 +3,7 @@ objects (owned by candidate A / organisation X). Shared by the authorization mat
 mass-assignment test; a new operation needs no entry here unless its path has a new parameter
 name or it needs a request body to succeed."""
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,7 @@ import yaml
 from django.utils import timezone
 
 from tests.api.bodies import iso
+from tests.api.world import PDF_BYTES
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "openapi.yaml"
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -52,10 +54,14 @@ PARAMETER_OBJECTS = {
     "vacancy_id": "vacancy",
     "candidate_id": "candidate",
     "item_id": "checklist_item",
+    "token": "document_token",  # documents/download/{token}/
 }
 ID_OF_COLLECTION = {
     "applications": "application",
     "candidates": "candidate",
+    "deletions": "tombstone",
+    "documents": "document",
+    "exports": "export",
     "duty-stations": "duty_station",
     "feeds": "feed",
     "organisations": "organisation",
@@ -72,6 +78,8 @@ ID_OF_COLLECTION["notifications"] = "notification"  # candidate A's email
 ID_OVERRIDES = {
     "v1_vacancies_close_create": "vacancy",  # only a published vacancy closes
     "v1_vacancies_eligibility_retrieve": "vacancy",
+    "v1_vacancies_shortlist_retrieve": "vacancy",  # A's nominated application is there
+    "v1_candidates_me_consents_withdraw_create": "consent",  # candidates/me/consents/{id}/
 }
 
 
@@ -120,6 +128,10 @@ def request_bodies(world) -> dict[str, dict]:
         },
         "v1_auth_token_create": {"email": "a@example.org", "password": world.password},
         "v1_candidates_notes_create": {"body": "Interested in WASH."},
+        "v1_candidates_legal_hold_create": {"legal_hold": True},
+        "v1_candidates_me_consents_create": {"purpose": "talent_pool"},
+        "v1_documents_create": {"file": _pdf_upload(), "kind": "cv"},
+        "v1_exports_create": {"kind": "applications", "filters": {}},
         "v1_candidates_me_update": profile,
         "v1_candidates_me_partial_update": {"family_name": "Lund"},
         "v1_duty_stations_create": {"city": "Goma", "country": "CD"},
@@ -168,9 +180,23 @@ def request_bodies(world) -> dict[str, dict]:
     }
 
 
+def _pdf_upload() -> io.BytesIO:
+    """A fresh file for each request (a sent file is read to its end)."""
+    file = io.BytesIO(PDF_BYTES)
+    file.name = "cv.pdf"
+    return file
+
+
+# Operations whose body is a form with a file rather than JSON.
+MULTIPART = {"v1_documents_create"}
+
 QUERIES = {
     "v1_notifications_unsubscribe_retrieve": lambda world: {"token": world.unsubscribe_token},
     "v1_notifications_unsubscribe_create": lambda world: {"token": world.unsubscribe_token},
+    "v1_deletions_list": lambda world: {"since": "2020-01-01T00:00:00Z"},
+    "v1_exports_download_retrieve": lambda world: {"token": world.ids["export_token"]},
+    "v1_reports_annual_retrieve": lambda world: {"year": timezone.now().year},
+    "v1_reports_demographics_retrieve": lambda world: {"year": timezone.now().year},
 }
 
 
@@ -224,4 +250,23 @@ def send(caller: str, operation: Operation, world, body: dict | None = None):
     call = getattr(client, operation.method)
     if operation.method == "get":
         return call(url)
+    if operation.operation_id in MULTIPART:
+        return call(url, body, format="multipart")
     return call(url, body, format="json")
+
+
+def json_body(response) -> object:
+    """The response's JSON body; None when it has none or is no JSON (a CSV, a feed, a file).
+    A streamed body is read to its end and its file closed (only the file: the response's own
+    close() would also end the test's database connection)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+        for closer in response._resource_closers:
+            closer()
+        return None
+    if not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:  # another media type
+        return None

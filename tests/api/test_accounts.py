@@ -13,8 +13,16 @@ from django.utils import timezone
 from oauth2_provider.models import get_application_model
 from rest_framework.test import APIClient
 
+from recruitment import documents
 from recruitment.enums import Role
-from recruitment.models import ApiToken, CandidateProfile, OrganisationMembership, User, Vacancy
+from recruitment.models import (
+    ApiToken,
+    CandidateProfile,
+    Document,
+    OrganisationMembership,
+    User,
+    Vacancy,
+)
 from recruitment.models.users import hash_token
 from tests.api.bodies import iso
 from tests.conftest import client_for
@@ -446,6 +454,35 @@ def test_oauth_read_only_client_cannot_write(organisation_x):
         "detail": "This token lacks the scope for this operation.",
     }
     assert Vacancy.objects.count() == 0
+
+
+def test_a_body_the_view_does_not_parse_does_not_decide_before_authentication(candidate_a):
+    # Regression: the OAuth2 check parsed the body with the view's parsers, so a JSON DELETE
+    # to the multipart-only documents view answered 415 (undocumented) to anonymous callers
+    # and API clients instead of 401 / 403.
+    document = documents.document_store(
+        profile=candidate_a.candidate_profile, kind="cv", file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        original_name="cv.pdf",
+    )  # fmt: skip
+    client_id, client_secret = create_api_client(
+        "--name", "Ops", "--role", "recruiter", "--scopes", "read write"
+    )  # fmt: skip
+    access = oauth_token(client_id, client_secret, scope="read write").json()["access_token"]
+    url = f"/api/v1/documents/{document.pk}/"
+
+    anonymous = APIClient().delete(url, {}, format="json")
+    api_client = bearer(access).delete(url, {}, format="json")
+    malformed = APIClient().post(VACANCIES_URL, "{", content_type="application/json")
+
+    assert (anonymous.status_code, anonymous.json()) == (401, {
+        "code": "not_authenticated", "detail": "Authentication credentials were not provided.",
+    })  # fmt: skip
+    assert (api_client.status_code, api_client.json()) == (403, {
+        "code": "permission_denied",
+        "detail": "Only candidates upload and delete their documents.",
+    })  # fmt: skip
+    assert malformed.status_code == 401
+    assert Document.objects.filter(pk=document.pk).exists()
 
 
 def test_oauth_read_write_client_writes_are_attributed_to_it(organisation_x):

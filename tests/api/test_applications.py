@@ -541,6 +541,19 @@ def test_application_list_unknown_status_filter_is_400(recruiter, applications_i
     }
 
 
+def test_application_list_vacancy_filter_takes_whole_numbers_only(recruiter):
+    # Regression: a decimal id (the schema said `number`) passed the filter and crashed the
+    # shared list criteria (recruitment.list_search) with a 500. Found by the fuzzer.
+    response = client_for(recruiter).get(APPLICATIONS_URL, {"vacancy": "0.999"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "validation_error",
+        "detail": "The request is not valid; see `fields`.",
+        "fields": {"vacancy": ["Enter a whole number."]},
+    }
+
+
 # Concurrency
 
 

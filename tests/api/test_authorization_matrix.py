@@ -10,7 +10,7 @@ as for an id that does not exist.
 import pytest
 from django.db import transaction
 
-from tests.api.operations import listed_object, schema_operations, send
+from tests.api.operations import json_body, listed_object, schema_operations, send
 from tests.api.world import CALLERS, build_world, database_fingerprint
 
 NOT_FOUND = {"code": "not_found", "detail": "Not found."}
@@ -37,19 +37,40 @@ EXPECTED = {
     "v1_auth_register_create":                      "201 201 201 201 201 201 201 201 201",
     "v1_auth_token_create":                         "200 200 200 200 200 200 200 200 200",
     "v1_auth_token_revoke_create":                  "401 204 204 204 204 204 204 204 204",
+    "v1_candidates_erasure_create":                 "401 403 403 403 403 403 200 403 403",
+    "v1_candidates_legal_hold_create":              "401 403 403 403 403 403 200 403 403",
     "v1_candidates_list":                           "401 403 403 403 403 200 200 200 200",
+    "v1_candidates_me_access_log_list":             "401 200 200 403 403 403 403 403 403",
+    "v1_candidates_me_consents_create":             "401 201 201 403 403 403 403 403 403",
+    "v1_candidates_me_consents_list":               "401 200 200 403 403 403 403 403 403",
+    "v1_candidates_me_consents_withdraw_create":    "401 200 404 403 403 403 403 403 403",
+    "v1_candidates_me_erasure_create":              "401 200 200 403 403 403 403 403 403",
+    "v1_candidates_me_export_retrieve":             "401 200 200 403 403 403 403 403 403",
     "v1_candidates_notes_list":                     "401 403 403 403 403 200 200 200 200",
     "v1_candidates_notes_create":                   "401 403 403 403 403 201 201 403 201",
     "v1_candidates_retrieve":                       "401 403 403 403 403 200 200 200 200",
     "v1_candidates_me_retrieve":                    "401 200 200 403 403 403 403 403 403",
     "v1_candidates_me_update":                      "401 200 200 403 403 403 403 403 403",
     "v1_candidates_me_partial_update":              "401 200 200 403 403 403 403 403 403",
+    "v1_deletions_list":                            "401 200 200 200 200 200 200 200 200",
+    "v1_documents_create":                          "401 201 201 403 403 403 403 403 403",
+    "v1_documents_destroy":                         "401 204 404 403 403 403 403 403 403",
+    "v1_documents_download_retrieve":               "200 200 200 200 200 200 200 200 200",
+    "v1_documents_link_retrieve":                   "401 200 404 200 404 200 200 200 200",
+    "v1_documents_list":                            "401 200 200 200 200 200 200 200 200",
+    "v1_documents_retrieve":                        "401 200 404 200 404 200 200 200 200",
     "v1_duty_stations_list":                        "200 200 200 200 200 200 200 200 200",
     "v1_duty_stations_create":                      "401 403 403 403 403 403 201 403 403",
     "v1_duty_stations_retrieve":                    "200 200 200 200 200 200 200 200 200",
     "v1_duty_stations_update":                      "401 403 403 403 403 403 200 403 403",
     "v1_duty_stations_partial_update":              "401 403 403 403 403 403 200 403 403",
     "v1_duty_stations_crisis_create":               "401 403 403 403 403 200 200 403 200",
+    "v1_exports_applications_csv":                  "401 200 200 200 200 200 200 200 200",
+    "v1_exports_create":                            "401 202 202 202 202 202 202 403 202",
+    "v1_exports_download_retrieve":                 "200 200 200 200 200 200 200 200 200",
+    "v1_exports_list":                              "401 200 200 200 200 200 200 200 200",
+    "v1_exports_placements_csv":                    "401 200 200 200 200 200 200 200 200",
+    "v1_exports_retrieve":                          "401 200 404 404 404 404 404 404 404",
     "v1_feeds_list":                                "401 403 403 200 200 200 200 200 200",
     "v1_feeds_create":                              "401 403 403 201 201 201 201 403 201",
     "v1_feeds_retrieve":                            "401 403 403 200 404 200 200 200 200",
@@ -77,6 +98,9 @@ EXPECTED = {
     "v1_placements_history_list":                   "401 200 404 200 404 200 200 200 200",
     "v1_placements_renewals_create":                "401 403 403 403 403 200 200 403 200",
     "v1_placements_transitions_create":             "401 403 403 403 403 200 200 403 200",
+    "v1_reports_annual_retrieve":                   "401 403 403 403 403 200 200 200 200",
+    "v1_reports_demographics_retrieve":             "401 403 403 403 403 200 200 200 200",
+    "v1_reports_funnel_retrieve":                   "401 403 403 403 403 200 200 200 200",
     "v1_saved_searches_list":                       "401 200 200 403 403 403 403 403 403",
     "v1_saved_searches_create":                     "401 201 201 403 403 403 403 403 403",
     "v1_saved_searches_retrieve":                   "401 200 404 403 403 403 403 403 403",
@@ -91,9 +115,13 @@ EXPECTED = {
     "v1_scorecard_templates_list":                  "401 403 403 403 403 200 200 200 200",
     "v1_scorecard_templates_create":                "401 403 403 403 403 201 201 403 201",
     "v1_scorecard_templates_retrieve":              "401 403 403 403 403 200 200 200 200",
+    "v1_vacancies_feed_json":                       "200 200 200 200 200 200 200 200 200",
+    "v1_vacancies_feed_rss":                        "200 200 200 200 200 200 200 200 200",
+    "v1_vacancies_jobposting_retrieve":             "404 404 404 200 404 200 200 200 200",
     "v1_vacancies_list":                            "200 200 200 200 200 200 200 200 200",
     "v1_vacancies_create":                          "401 403 403 201 201 201 201 403 201",
     "v1_vacancies_retrieve":                        "404 404 404 200 404 200 200 200 200",
+    "v1_vacancies_shortlist_retrieve":              "401 403 403 200 404 200 200 200 200",
     "v1_vacancies_update":                          "401 403 403 200 404 200 200 403 200",
     "v1_vacancies_partial_update":                  "401 403 403 200 404 200 200 403 200",
     "v1_vacancies_close_create":                    "401 403 403 200 404 200 200 403 200",
@@ -117,7 +145,10 @@ VISIBLE = {
     # operation                                      an  cA  cB  pX  pY  re  ad  cr  cw
     "v1_applications_list":                         "-   y   n   y   n   y   y   y   y",
     "v1_candidates_list":                           "-   -   -   -   -   y   y   y   y",
+    "v1_deletions_list":                            "-   y   n   n   n   y   y   y   y",
+    "v1_documents_list":                            "-   y   n   y   n   y   y   y   y",
     "v1_duty_stations_list":                        "y   y   y   y   y   y   y   y   y",
+    "v1_exports_list":                              "-   y   n   n   n   n   n   n   n",
     "v1_feeds_list":                                "-   -   -   y   n   y   y   y   y",
     "v1_notifications_list":                        "-   y   n   n   n   n   n   n   n",
     "v1_organisations_list":                        "y   y   y   y   y   y   y   y   y",
@@ -184,7 +215,7 @@ def test_authorization_matrix(operation):
             after = database_fingerprint()
             transaction.set_rollback(True)  # each caller meets the same world
         outcomes[caller] = response.status_code
-        body = response.json() if response.content else None
+        body = json_body(response)
         if response.status_code in REFUSALS:
             changed = sorted(table for table in before if before[table] != after[table])
             if changed:

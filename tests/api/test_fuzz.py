@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from werkzeug import Client
 
 from tests.api.operations import PARAMETER_OBJECTS, SCHEMA_FILE, schema_operations, url_of
 from tests.api.world import build_world
@@ -55,7 +56,7 @@ def _world_path_parameters(operation, world) -> dict[str, object]:
     url = url_of(operation, world).strip("/").split("/")
     template = operation.path.strip("/").split("/")
     return {
-        part[1:-1]: int(value)
+        part[1:-1]: int(value) if value.isdigit() else value  # export UUIDs, link tokens
         for part, value in zip(template, url, strict=True)
         if part.startswith("{") and (part[1:-1] == "id" or part[1:-1] in PARAMETER_OBJECTS)
     }
@@ -73,6 +74,15 @@ def keeping_the_test_connection():
     finally:
         for signal in (request_started, request_finished):
             signal.connect(close_old_connections)
+
+
+class ClosingClient(Client):
+    """Reads each answer whole and closes it, as a WSGI server does: schemathesis leaves a
+    streamed answer (a document's file) open otherwise."""
+
+    def open(self, *args, **kwargs):
+        kwargs["buffered"] = True
+        return super().open(*args, **kwargs)
 
 
 def _credentials(world, role: str) -> dict[str, str]:
@@ -97,7 +107,9 @@ def _fuzzer(cases, *, headers):
     def fuzz(case):
         with transaction.atomic():
             try:
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                case.call_and_validate(
+                    session=ClosingClient(SCHEMA.app), headers=headers, checks=CHECKS
+                )
             finally:
                 transaction.set_rollback(True)
 

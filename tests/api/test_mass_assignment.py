@@ -10,7 +10,7 @@ type next to the otherwise valid body.
 import pytest
 from django.db import transaction
 
-from tests.api.operations import body_for, load_schema, schema_operations, send
+from tests.api.operations import body_for, json_body, load_schema, schema_operations, send
 from tests.api.world import CALLERS, build_world, database_fingerprint
 
 # Owner-like names sent to every write even when its response does not show them.
@@ -82,7 +82,7 @@ def test_server_set_fields_are_rejected_or_ignored(operation):
             response = send(caller, operation, world, body=body)
             after = database_fingerprint()
             transaction.set_rollback(True)
-        data = response.json() if response.content else None
+        data = json_body(response)
         if response.status_code in REFUSALS or response.status_code == 400:
             if after != before:
                 wrong.append(f"{caller}: {response.status_code} but the database changed")

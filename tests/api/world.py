@@ -12,12 +12,17 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from recruitment import reviews
+from recruitment import documents, privacy, reviews, services
 from recruitment.enums import (
+    AccessedResource,
     ApplicationStatus,
     ChecklistItemKind,
+    ConsentPurpose,
+    DocumentKind,
+    ExportKind,
     FeedKind,
     OutboxKind,
     OutboxStatus,
@@ -25,7 +30,7 @@ from recruitment.enums import (
     Role,
     VacancyStatus,
 )
-from recruitment.models import CandidateProfile, Feed, PlacementChecklistItem
+from recruitment.models import CandidateProfile, Feed, PlacementChecklistItem, SavedSearch
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
@@ -41,6 +46,7 @@ from tests.factories import (
     make_vacancy,
     make_webhook_subscription,
 )
+from workflows import exports
 from workflows.notifications import unsubscribe_token
 
 # Every caller of the matrix, in the order of the table's columns.
@@ -55,6 +61,9 @@ CALLERS = (
     "client_read",
     "client_write",
 )
+
+# The smallest file the document upload accepts (sniffed as a PDF).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 # A public address literal: registering it needs no DNS (tests never reach the network).
 PUBLIC_URL = "https://93.184.215.14/hooks"
@@ -154,6 +163,24 @@ def build_world() -> World:
     reviews.note_create(author=users["recruiter"], body="Strong field record.",
                         application=application)  # fmt: skip
     reviews.note_create(author=users["recruiter"], body="Call back in May.", candidate=profile_a)
+    document = documents.document_store(
+        profile=profile_a, kind=DocumentKind.CV, file=io.BytesIO(PDF_BYTES), original_name="cv.pdf"
+    )
+    consent = privacy.consent_grant(
+        profile=profile_a, purpose=ConsentPurpose.TALENT_POOL, organisation=None,
+        expires_at=None, now=timezone.now(),
+    )  # fmt: skip
+    privacy.access_log_record_many(  # the recruiter read A's profile: A's access log
+        viewer=users["recruiter"], resource=AccessedResource.PROFILE,
+        reads=[(users["candidate_a"].pk, profile_a.pk)],
+    )  # fmt: skip
+    export_job = exports.export_job_create(
+        owner=users["candidate_a"], kind=ExportKind.APPLICATIONS, criteria={}
+    )
+    export_job = exports.export_job_run(job_id=str(export_job.pk))  # its file, ready
+    deleted_search = make_saved_search(user=users["candidate_a"], name="Old search")
+    (tombstone,) = services.tombstone_record(objects=[deleted_search], owner=users["candidate_a"])
+    SavedSearch.objects.filter(pk=deleted_search.pk).delete()
     return World(
         clients=clients,
         users=users,
@@ -175,22 +202,38 @@ def build_world() -> World:
             "saved_search": saved_search.pk,
             "outbox_message": outbox.pk,
             "notification": str(outbox.event_id),  # notifications are known by their event id
+            "document": document.pk,
+            "consent": consent.pk,
+            "export": str(export_job.pk),  # export jobs are known by a UUID
+            "tombstone": tombstone.pk,
+            # Download links (the signed token is the credential): A's document, issued to A,
+            # and A's finished export.
+            "document_token": documents.document_link_token(
+                document=document, viewer=users["candidate_a"]
+            ),
+            "export_token": exports.export_download_token(export_job),
             "recruiter_user": users["recruiter"].pk,
             "admin_user": users["admin"].pk,
         },
     )
 
 
+# Tables that count requests rather than hold data: a refused request is counted too (by
+# design: probing other people's ids or passwords spends the caller's rate limit).
+REQUEST_COUNTERS = {"recruitment_ratelimitcounter"}
+
+
 def _tables() -> list[str]:
     return sorted(
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed
+        if model._meta.managed and model._meta.db_table not in REQUEST_COUNTERS
     )
 
 
 def database_fingerprint() -> dict[str, str]:
-    """One md5 of every row of every table, in one query: equal fingerprints, equal data."""
+    """One md5 of every row of every table (but the request counters), in one query: equal
+    fingerprints, equal data."""
     parts = [
         f"SELECT '{table}', md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "
         f'FROM "{table}" t'
