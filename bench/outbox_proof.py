@@ -59,6 +59,7 @@ class Receiver(BaseHTTPRequestHandler):
 
     received: list[tuple[str, float, str]] = []
     lock = threading.Lock()
+    protocol_version = "HTTP/1.1"  # keep-alive, as any production receiver offers
 
     def log_message(self, *args):
         pass
