@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from recruitment import services
 from recruitment.enums import Role
 from tests.factories import make_organisation, make_user
+from workflows.broker import broker
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,3 +96,11 @@ def dns(monkeypatch):
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return answers
+
+
+@pytest.fixture
+def empty_broker():
+    """The stub broker's queues empty before and after the test (tests/queues.py reads them)."""
+    broker.flush_all()
+    yield broker
+    broker.flush_all()

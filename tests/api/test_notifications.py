@@ -18,6 +18,7 @@ from tests.factories import (
     make_vacancy,
     make_webhook_subscription,
 )
+from tests.queues import queued
 from workflows.broker import broker
 from workflows.models import OutboxMessage
 from workflows.notifications import UNSUBSCRIBE_SALT
@@ -26,7 +27,7 @@ from workflows.tasks import deliver_outbox_message
 
 # The database first: Django's test case set-up replaces `mail.outbox`, so a `mailoutbox`
 # requested before the first fixture that needs the database would be a stale list.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_broker")]
 
 NOTIFICATIONS_URL = "/api/v1/notifications/"
 PREFERENCES_URL = "/api/v1/notifications/preferences/"
@@ -40,18 +41,6 @@ DEFAULT_PREFERENCES = {
     "vacancy.alert": True,
     "application.silence": True,
 }
-
-
-@pytest.fixture(autouse=True)
-def empty_broker():
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-def queued() -> list[tuple[str, list]]:
-    messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
-    return sorted((message.actor_name, list(message.args)) for message in messages)
 
 
 def application_email(candidate, application, *, to=ApplicationStatus.SHORTLISTED, **overrides):

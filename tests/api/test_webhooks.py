@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from dramatiq import Message
 from oauth2_provider.models import get_application_model
 from rest_framework.test import APIClient
 
@@ -23,28 +22,16 @@ from tests.factories import (
     make_user,
     make_webhook_subscription,
 )
-from workflows.broker import broker
+from tests.queues import queued
 from workflows.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_broker")]
 
 WEBHOOKS_URL = "/api/v1/webhooks/"
 # A public address written as an IP literal: registration checks it without any DNS lookup, and
 # these tests never deliver to it.
 PUBLIC_URL = "https://93.184.215.14/recruitment-hooks"
 EVENTS = ["application.status_changed", "vacancy.closed"]
-
-
-@pytest.fixture(autouse=True)
-def empty_broker():
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-def queued() -> list[tuple[str, list]]:
-    messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
-    return sorted((message.actor_name, list(message.args)) for message in messages)
 
 
 def detail_url(subscription) -> str:

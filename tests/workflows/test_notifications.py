@@ -32,6 +32,7 @@ from tests.factories import (
     make_vacancy,
     make_webhook_subscription,
 )
+from tests.queues import queued
 from workflows.broker import broker
 from workflows.models import OutboxMessage, WebhookDelivery, WebhookSubscription
 from workflows.notifications import (
@@ -53,7 +54,7 @@ PORTAL_URL = "https://portal.recruitment.example"
 
 # The database first: Django's test case set-up replaces `mail.outbox`, so a `mailoutbox`
 # requested before the first fixture that needs the database would be a stale list.
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_broker")]
 
 
 @pytest.fixture(autouse=True)
@@ -67,19 +68,6 @@ def notification_settings(settings):
     settings.OUTBOX_BACKOFF_MAX_SECONDS = 60
     settings.WEBHOOK_TIMEOUT_SECONDS = 5
     return settings
-
-
-@pytest.fixture(autouse=True)
-def empty_broker():
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-def queued() -> list[tuple[str, list]]:
-    """(actor, args) of each message waiting in the "notifications" queue, sorted."""
-    messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
-    return sorted((message.actor_name, list(message.args)) for message in messages)
 
 
 def state(message: OutboxMessage) -> tuple:

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import pytest
 from django.db import connection, transaction
-from dramatiq import Message
 
 from recruitment.enums import (
     ApplicationStatus,
@@ -23,7 +22,7 @@ from tests.factories import (
     make_vacancy,
     make_webhook_subscription,
 )
-from workflows.broker import broker
+from tests.queues import queued
 from workflows.exceptions import InvalidTransition
 from workflows.models import (
     ApplicationStatusChange,
@@ -47,18 +46,7 @@ class Abort(Exception):
 
 DELIVER = "workflows.deliver_outbox_message"
 
-
-@pytest.fixture(autouse=True)
-def empty_broker():
-    broker.flush_all()
-    yield broker
-    broker.flush_all()
-
-
-def queued() -> list[tuple[str, list]]:
-    """(actor, args) of each message waiting in the "notifications" queue, sorted."""
-    messages = [Message.decode(data) for data in list(broker.queues["notifications"].queue)]
-    return sorted((message.actor_name, list(message.args)) for message in messages)
+pytestmark = pytest.mark.usefixtures("empty_broker")
 
 
 def outbox_rows() -> list[tuple]:
