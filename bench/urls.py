@@ -9,7 +9,6 @@ from django.urls import include, path
 
 from recruitment import matching
 from recruitment.eligibility import LEVEL_ORDINALS
-from recruitment.enums import ACTIVE_APPLICATION_STATUSES
 
 VACANCY_COLUMNS = """
     v.id, v.title, v.reference, o.slug, s.code, v.grade, v.grade_raw, v.category,
@@ -165,27 +164,43 @@ def candidate_list(request):
 
 def shortlist(request, pk):
     limit = int(request.GET.get("limit", 50))
-    weights = {"eligibility": 30, "languages": 15, "experience": 20, "education": 10,
-               "skills": 20, "duty_station": 5}  # fmt: skip
+    components = ["eligibility", "languages", "experience", "education", "skills", "duty_station"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT grade FROM recruitment_vacancy WHERE id = %s", [pk])
-        grade = cursor.fetchone()[0]
-        minimum_years = matching.GRADE_MINIMUM_YEARS.get(grade or "", 0)
-        cursor.execute(matching.SHORTLIST_SQL, {
-            "vacancy": pk, "statuses": list(ACTIVE_APPLICATION_STATUSES),
-            "nominated_only": False, "language_ordinal": matching.LANGUAGE_MINIMUM_ORDINAL,
-            "minimum_years": minimum_years, "full_degree": matching.FULL_DEGREE_RANK,
-            "limit": limit, **{f"w_{name}": weight for name, weight in weights.items()},
-        })  # fmt: skip
+        cursor.execute(
+            "SELECT grade, skills, required_languages, scheme_id FROM recruitment_vacancy "
+            "WHERE id = %s",
+            [pk],
+        )
+        grade, skills, languages, scheme_id = cursor.fetchone()
+        cursor.execute(
+            f"SELECT {', '.join(components)} FROM recruitment_matchweights "
+            "WHERE scheme_id = %s OR scheme_id IS NULL ORDER BY scheme_id NULLS LAST LIMIT 1",
+            [scheme_id],
+        )  # nosec B608: column names from the list above
+        weights = dict(zip(components, cursor.fetchone(), strict=True))
+        sql, parameters = matching.shortlist_query(
+            vacancy_id=pk, grade=grade, skills=skills, languages=languages, weights=weights,
+            nominated_only=False, limit=limit,
+        )  # fmt: skip
+        cursor.execute(sql, parameters)
         rows = cursor.fetchall()
+    total = sum(weights.values())
     results = [
         {"application": row[0], "candidate": row[1], "status": row[2],
-         "score": float(row[10]), "experience_years": float(row[9]),
-         "components": {name: float(value) for name, value in zip(weights, row[3:9],
-                                                                   strict=True)}}
+         "score": round(row[10] * 100 / total, 2), "experience_years": round(row[9], 1),
+         "components": {name: {"value": round(value, 3), "weight": weights[name],
+                               "points": round(value * weights[name] * 100 / total, 2)}
+                        for name, value in zip(components, row[3:9], strict=True)}}
         for row in rows
     ]  # fmt: skip
-    return _json({"vacancy": pk, "weights": weights, "results": results})
+    return _json(
+        {
+            "vacancy": pk,
+            "weights": weights,
+            "grade_minimum_years": parameters["minimum_years"],
+            "results": results,
+        }
+    )
 
 
 def applications_of_vacancy(request):

@@ -1,6 +1,7 @@
 """Applications of candidates to vacancies (the status is written only by workflows)."""
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from recruitment.enums import ACTIVE_APPLICATION_STATUSES, ApplicationStatus
 from recruitment.models.candidates import CandidateProfile
@@ -23,6 +24,18 @@ class Application(TimeStampedModel):
     # also after a withdrawal or a negative outcome.
     nominated_at = models.DateTimeField(null=True, blank=True)
     eligibility_snapshot = models.JSONField(default=dict, blank=True)
+    # The snapshot's verdict as a column, so ranking thousands of applicants reads no JSON.
+    # False when the snapshot was blanked (purge, erasure).
+    eligible = models.GeneratedField(
+        expression=Coalesce(
+            models.ExpressionWrapper(
+                models.Q(eligibility_snapshot__eligible=True), output_field=models.BooleanField()
+            ),
+            False,
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
     match_score = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
     # Mean of the reviewers' weighted scorecard totals (0-100); kept current by evaluations.
     evaluation_score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)

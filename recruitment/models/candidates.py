@@ -38,6 +38,19 @@ class CandidateProfile(TimeStampedModel):
     # Skills (A), experience titles (B), education (C); written only by the database triggers
     # of migration 0004_search, so nested-list replacements and COPY keep it current.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The shortlist's facts about the nested lists, kept current by the same triggers (migration
+    # 0008), so ranking 5,000 applicants reads one row per applicant and no child table:
+    # languages declared at B1 or above in any skill, the highest degree's rank
+    # (eligibility.DEGREE_RANK, 0 for none), days in jobs that ended, and the start dates of
+    # jobs still held (counted up to the day of ranking).
+    match_languages = ArrayField(
+        models.CharField(max_length=3), default=list, db_default="{}", editable=False
+    )
+    match_degree_rank = models.PositiveSmallIntegerField(default=0, db_default=0, editable=False)
+    match_experience_days = models.IntegerField(default=0, db_default=0, editable=False)
+    match_open_job_starts = ArrayField(
+        models.DateField(), default=list, db_default="{}", editable=False
+    )
 
     class Meta:
         indexes = [
@@ -48,6 +61,23 @@ class CandidateProfile(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"candidate {self.pk}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        """The search vector and match facts belong to the database's triggers: saving a
+        profile loaded before its lists changed must not write its stale copies back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DATABASE_KEPT_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+
+DATABASE_KEPT_FIELDS = frozenset(
+    {"search_vector", "match_languages", "match_degree_rank", "match_experience_days",
+     "match_open_job_starts"}
+)  # fmt: skip
 
 
 class Education(TimeStampedModel):

@@ -181,3 +181,32 @@ def test_shortlist_default_weights_are_the_stored_row(recruiter, vacancy, applic
         (applicants["middling"].pk, 100.0),
         (applicants["ineligible"].pk, 0.0),
     ]
+
+
+def test_experience_sums_ended_and_concurrent_open_jobs(recruiter, organisation_x):
+    today = timezone.localdate()
+    vacancy = make_vacancy(organisation=organisation_x, grade=Grade.P5,
+                           skills=["gis", "gis", "sql"], required_languages=[])  # fmt: skip
+    # 2 years ended, plus two jobs held at once since 3 and 1 years ago: 6 years in all.
+    busy = applicant(vacancy, skills=["gis"], experience=[
+        {"title": "Analyst", "start_date": today - timedelta(days=2555),
+         "end_date": today - timedelta(days=1825)},
+        {"title": "Officer", "start_date": today - timedelta(days=1095)},
+        {"title": "Lecturer", "start_date": today - timedelta(days=365)},
+    ])  # fmt: skip
+    # A snapshot blanked by the retention purge counts as not eligible.
+    purged = applicant(vacancy, skills=["sql", "gis"])
+    Application.objects.filter(pk=purged.pk).update(eligibility_snapshot={})
+
+    response = client_for(recruiter).get(url(vacancy))
+
+    assert response.json()["results"] == [
+        entry(busy, 72.0, 6.0,
+              eligibility=component(1.0, 30), languages=component(1.0, 15),
+              experience=component(0.6, 20), education=component(0.0, 10),
+              skills=component(0.5, 20), duty_station=component(1.0, 5)),
+        entry(purged, 40.0, 0.0,
+              eligibility=component(0.0, 30), languages=component(1.0, 15),
+              experience=component(0.0, 20), education=component(0.0, 10),
+              skills=component(1.0, 20), duty_station=component(1.0, 5)),
+    ]  # fmt: skip

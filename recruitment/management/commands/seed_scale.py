@@ -4,10 +4,11 @@ the benchmark, loaded with COPY in chunks, deterministic for a given --seed.
     python manage.py seed_scale --vacancies 100000 --candidates 1000000 \\
         --applications 3000000 --seed 1
 
-The search-vector triggers are switched off while a chunk is copied and the chunk's vectors are
-then computed in one UPDATE (one pass instead of one trigger call per child row); foreign keys
-stay checked. Vacancy 1 of the run (the lowest id) is the "hot" one: it receives
-`--hot-applicants` applications, so the shortlist can be measured on a big vacancy.
+The search-vector and match-fact triggers are switched off while a chunk is copied, and the
+chunk's vectors and facts are then computed by one set-based UPDATE
+(recruitment_candidate_refresh: one pass instead of one trigger call per child row).
+Vacancy 1 of the run (the lowest id) is the "hot" one: it receives `--hot-applicants`
+applications, so the shortlist can be measured on a big vacancy.
 """
 
 import json
@@ -194,21 +195,6 @@ CEFR = ["A2", "B1", "B2", "C1", "C2"]
 # recruitment_candidate_search_vector() (migration 0004_search) for a whole id range at once:
 # the same vector, set-based (the function runs its two subqueries once per profile, about
 # twice as slow). tests/recruitment/test_seed_scale.py checks that both agree.
-CANDIDATE_VECTORS_SQL = """
-UPDATE recruitment_candidateprofile p SET search_vector =
-  setweight(to_tsvector('english', array_to_string(p.skills, ' ')), 'A')
-  || setweight(to_tsvector('english', coalesce(x.text, '')), 'B')
-  || setweight(to_tsvector('english', coalesce(y.text, '')), 'C')
-FROM recruitment_candidateprofile q
-LEFT JOIN (SELECT profile_id, string_agg(concat_ws(' ', title, employer), ' ') AS text
-           FROM recruitment_experience WHERE profile_id BETWEEN %(low)s AND %(high)s
-           GROUP BY profile_id) x ON x.profile_id = q.id
-LEFT JOIN (SELECT profile_id,
-                  string_agg(concat_ws(' ', level, field_of_study, institution), ' ') AS text
-           FROM recruitment_education WHERE profile_id BETWEEN %(low)s AND %(high)s
-           GROUP BY profile_id) y ON y.profile_id = q.id
-WHERE p.id = q.id AND q.id BETWEEN %(low)s AND %(high)s
-"""
 ELIGIBLE = json.dumps({"eligible": True, "rule_set": None, "checks": []})
 NOT_ELIGIBLE = json.dumps({"eligible": False, "rule_set": None, "checks": []})
 
@@ -470,12 +456,15 @@ class Command(BaseCommand):
                       experience)  # fmt: skip
             copy_rows(LanguageSkill, ["created_at", "updated_at", "language", "skill", "level",
                                       "scale", "profile_id"], languages)  # fmt: skip
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    CANDIDATE_VECTORS_SQL, {"low": profile_ids[0], "high": profile_ids[-1]}
-                )
+            with connection.cursor() as cursor:  # search vectors and match facts, set-based
+                cursor.execute("SELECT recruitment_candidate_refresh(%s)", [profile_ids])
 
-        tables = ["recruitment_candidateprofile", "recruitment_experience", "recruitment_education"]
+        tables = [
+            "recruitment_candidateprofile",
+            "recruitment_experience",
+            "recruitment_education",
+            "recruitment_languageskill",
+        ]
         self._load("candidates", total, write_chunk, tables)
         return all_ids
 
