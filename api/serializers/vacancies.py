@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from api.json_rows import instant, json_list, json_object
 from recruitment.enums import ContractType, FundingStatus, Grade, Modality
 from recruitment.models import DutyStation, Organisation, Scheme, Vacancy, VacancySource
 
@@ -96,46 +97,37 @@ class VacancySerializer(serializers.ModelSerializer):
         }
 
 
-VACANCY_COLUMNS = (
-    "id", "title", "reference", "organisation__slug", "scheme__code", "grade", "grade_raw",
-    "category", "contract_type", "number_of_posts", "opens_at", "closes_at", "closes_at_raw",
-    "closes_at_zone", "closes_at_status", "status", "funding_status", "planned_start_date",
-    "planned_end_date", "modality", "skills", "required_languages", "blind_review",
-    "description", "created_at", "updated_at",
+V = "recruitment_vacancy"
+
+# VacancySerializer's output as one SQL expression over the vacancy table: a page of vacancies
+# with their duty stations and sources is one statement (see api.json_rows).
+VACANCY_BODY = json_object(
+    id=f"{V}.id", title=f"{V}.title", reference=f"{V}.reference",
+    organisation=f"(SELECT slug FROM recruitment_organisation WHERE id = {V}.organisation_id)",
+    scheme=f"(SELECT code FROM recruitment_scheme WHERE id = {V}.scheme_id)",
+    grade=f"{V}.grade", grade_raw=f"{V}.grade_raw", category=f"{V}.category",
+    contract_type=f"{V}.contract_type", number_of_posts=f"{V}.number_of_posts",
+    opens_at=instant(f"{V}.opens_at"), closes_at=instant(f"{V}.closes_at"),
+    closes_at_raw=f"{V}.closes_at_raw", closes_at_zone=f"{V}.closes_at_zone",
+    closes_at_status=f"{V}.closes_at_status",
+    duty_stations=json_list(
+        "FROM recruitment_vacancy_duty_stations l JOIN recruitment_dutystation d "
+        f"ON d.id = l.dutystation_id WHERE l.vacancy_id = {V}.id", "d.id",
+        id="d.id", city="d.city", country="d.country",
+    ),
+    status=f"{V}.status", funding_status=f"{V}.funding_status",
+    planned_start_date=f"{V}.planned_start_date", planned_end_date=f"{V}.planned_end_date",
+    modality=f"{V}.modality", skills=f"{V}.skills",
+    required_languages=f"{V}.required_languages", blind_review=f"{V}.blind_review",
+    description=f"{V}.description",
+    sources=json_list(
+        "FROM recruitment_vacancysource s JOIN recruitment_feed f ON f.id = s.feed_id "
+        f"WHERE s.vacancy_id = {V}.id", "s.id",
+        feed="s.feed_id", kind="f.kind", external_id="s.external_id", url="s.url",
+        first_seen_at=instant("s.first_seen_at"), last_seen_at=instant("s.last_seen_at"),
+    ),
+    created_at=instant(f"{V}.created_at"), updated_at=instant(f"{V}.updated_at"),
 )  # fmt: skip
-
-
-def vacancy_rows(rows, items):
-    """VacancySerializer's output from `.values(*VACANCY_COLUMNS)` rows and
-    selectors.vacancy_items(): no model instances on the hot list (same body)."""
-    stations, sources = items["duty_stations"], items["sources"]
-    return [
-        {
-            "id": row["id"], "title": row["title"], "reference": row["reference"],
-            "organisation": row["organisation__slug"], "scheme": row["scheme__code"],
-            "grade": row["grade"], "grade_raw": row["grade_raw"], "category": row["category"],
-            "contract_type": row["contract_type"], "number_of_posts": row["number_of_posts"],
-            "opens_at": _instant(row["opens_at"]), "closes_at": _instant(row["closes_at"]),
-            "closes_at_raw": row["closes_at_raw"], "closes_at_zone": row["closes_at_zone"],
-            "closes_at_status": row["closes_at_status"],
-            "duty_stations": stations.get(row["id"], []),
-            "status": row["status"], "funding_status": row["funding_status"],
-            "planned_start_date": _day(row["planned_start_date"]),
-            "planned_end_date": _day(row["planned_end_date"]),
-            "modality": row["modality"], "skills": row["skills"],
-            "required_languages": row["required_languages"],
-            "blind_review": row["blind_review"], "description": row["description"],
-            "sources": [
-                {"feed": source["feed_id"], "kind": source["feed__kind"],
-                 "external_id": source["external_id"], "url": source["url"],
-                 "first_seen_at": _instant(source["first_seen_at"]),
-                 "last_seen_at": _instant(source["last_seen_at"])}
-                for source in sources.get(row["id"], [])
-            ],
-            "created_at": _instant(row["created_at"]), "updated_at": _instant(row["updated_at"]),
-        }
-        for row in rows
-    ]  # fmt: skip
 
 
 def _instant(value: datetime | None) -> str | None:

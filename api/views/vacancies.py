@@ -1,5 +1,6 @@
 """Vacancies: everyone reads published ones; partners manage their own; staff manage all."""
 
+import orjson
 from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -9,15 +10,15 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import VacancyFilterSet
+from api.json_rows import body_column, fragments
 from api.permissions import role_of
 from api.serializers.vacancies import (
-    VACANCY_COLUMNS,
+    VACANCY_BODY,
     EligibilitySerializer,
     ShortlistRequestSerializer,
     ShortlistSerializer,
     VacancySerializer,
     VacancyWriteSerializer,
-    vacancy_rows,
 )
 from recruitment import selectors, services
 from recruitment.enums import Role, VacancyStatus
@@ -63,12 +64,31 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
-        """Rows, not model instances: 3 queries (page, duty stations, sources) and no per-row
-        serializer machinery, whatever the page size."""
+        """One statement per page: PostgreSQL builds each vacancy's JSON, duty stations and
+        sources included (api.json_rows); no model instance, no per-row serializer."""
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset.values(*VACANCY_COLUMNS))
-        items = selectors.vacancy_items(vacancy_ids=[row["id"] for row in page])
-        return self.get_paginated_response(vacancy_rows(page, items))
+        page = self.paginate_queryset(
+            queryset.values(*self.ordering_fields, body=body_column(VACANCY_BODY))
+        )
+        return self.get_paginated_response(fragments(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        """The list's statement for one vacancy in the caller's scope (else 404)."""
+        return Response(self._body(self.get_queryset(), kwargs["pk"]))
+
+    def _body(self, queryset, vacancy_id):
+        try:
+            body = (
+                queryset.prefetch_related(None)
+                .filter(pk=vacancy_id)
+                .values_list(body_column(VACANCY_BODY))
+            )
+            body = body.first()
+        except (TypeError, ValueError):  # not an id
+            body = None
+        if body is None:
+            raise Http404
+        return orjson.Fragment(body[0])
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -102,8 +122,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return data["organisation"]
 
     def _respond(self, vacancy_id, http_status=status.HTTP_200_OK):
-        vacancy = selectors.vacancy_list(user=self.request.user).get(pk=vacancy_id)
-        return Response(VacancySerializer(vacancy).data, status=http_status)
+        body = self._body(selectors.vacancy_list(user=self.request.user), vacancy_id)
+        return Response(body, status=http_status)
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
     def create(self, request, *args, **kwargs):
