@@ -5,6 +5,7 @@ from django.utils import timezone
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import authentication, exceptions
 
+from recruitment import selectors
 from recruitment.models import ApiToken
 from recruitment.models.users import hash_token
 
@@ -22,7 +23,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         raw = parts[1].decode(errors="replace")
         if not raw.startswith(ApiToken.PREFIX):
             return None  # not ours: an OAuth2 access token, tried next
-        token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+        token = selectors.api_token_with_user(key_hash=hash_token(raw))
         if token is None or not token.is_valid(timezone.now()) or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         return token.user, token

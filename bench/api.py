@@ -86,12 +86,13 @@ def prepare() -> dict:
         cursor.execute("SELECT count(*) FROM recruitment_application WHERE vacancy_id = %s", [hot])
         sizes["hot_vacancy_applications"] = cursor.fetchone()[0]
     connection.close()
-    return {"token": token, "hot": hot, "detail_ids": detail_ids, "sizes": sizes}
+    return {"token": token, "viewer": user.pk, "hot": hot, "detail_ids": detail_ids,
+            "sizes": sizes}  # fmt: skip
 
 
 def scenarios(context: dict) -> dict[str, tuple[list[str], list[str]]]:
     """Per scenario: the API paths and the ceiling paths, cycled through by the requests."""
-    hot, ids = context["hot"], context["detail_ids"]
+    hot, ids, viewer = context["hot"], context["detail_ids"], context["viewer"]
     search = [urlencode({"q": term, "open": "true", "limit": 50}) for term in SEARCH_TERMS]
     candidates = [
         urlencode({"citizenship": "NO", "language": language, "language_level": "B2", "limit": 50})
@@ -103,7 +104,7 @@ def scenarios(context: dict) -> dict[str, tuple[list[str], list[str]]]:
         "vacancy_detail": ([f"/api/v1/vacancies/{i}/" for i in ids],
                            [f"/ceiling/vacancies/{i}/" for i in ids]),
         "candidate_list": ([f"/api/v1/candidates/?{q}" for q in candidates],
-                           [f"/ceiling/candidates/?{q}" for q in candidates]),
+                           [f"/ceiling/candidates/?{q}&viewer={viewer}" for q in candidates]),
         "shortlist": ([f"/api/v1/vacancies/{hot}/shortlist/?limit=50"],
                       [f"/ceiling/vacancies/{hot}/shortlist/?limit=50"]),
         "applications_of_vacancy": ([f"/api/v1/applications/?vacancy={hot}&limit=50"],

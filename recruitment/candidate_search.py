@@ -5,17 +5,16 @@ from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
+from recruitment.matching import experience_days_sql
 from recruitment.models import Application, CandidateProfile, Education, LanguageSkill
 
 CEFR = "cefr"
 DAYS_PER_YEAR = 365
 
-# Days worked, jobs summed (an ongoing job runs to today). Overlaps count twice here, unlike
-# the eligibility rules, which merge them: this is a filter and ranking signal, not a decision.
-EXPERIENCE_DAYS_SQL = (
-    "(SELECT coalesce(sum(coalesce(e.end_date, current_date) - e.start_date), 0) "
-    "FROM recruitment_experience e WHERE e.profile_id = recruitment_candidateprofile.id)"
-)
+# Days worked, jobs summed (an ongoing job runs to today), from the profile's match facts.
+# Overlaps count twice here, unlike the eligibility rules, which merge them: this is a filter
+# and ranking signal, not a decision.
+EXPERIENCE_DAYS_SQL = experience_days_sql("recruitment_candidateprofile")
 
 
 def levels_at_least(level: str) -> Q:

@@ -50,12 +50,7 @@ WITH vacancy AS (
     SELECT a.id, a.candidate_id, a.status,
         CASE WHEN a.eligible THEN 1.0::float8 ELSE 0.0 END AS eligibility,
         {languages} AS languages,
-        (p.match_experience_days + CASE cardinality(p.match_open_job_starts)
-            WHEN 0 THEN 0
-            WHEN 1 THEN current_date - p.match_open_job_starts[1]
-            ELSE (SELECT sum(current_date - started)
-                  FROM unnest(p.match_open_job_starts) AS started)
-         END) / 365.0::float8 AS experience_years,
+        {experience_days} / 365.0::float8 AS experience_years,
         least(1.0::float8, p.match_degree_rank / %(full_degree)s::float8) AS education,
         {skills} AS skills,
         CASE WHEN cardinality(p.preferred_countries) = 0
@@ -81,6 +76,17 @@ FROM scored
 ORDER BY weighted DESC, id
 LIMIT %(limit)s
 """
+
+
+def experience_days_sql(profile: str) -> str:
+    """SQL for the days of experience of the profile row `profile` (jobs summed, a job still
+    held counted to today), from its match facts: no experience row is read."""
+    starts = f"{profile}.match_open_job_starts"
+    return (
+        f"({profile}.match_experience_days + CASE cardinality({starts}) WHEN 0 THEN 0 "
+        f"WHEN 1 THEN current_date - {starts}[1] "
+        f"ELSE (SELECT sum(current_date - started) FROM unnest({starts}) AS started) END)"
+    )
 
 
 def _share(column: str, wanted: list[str], name: str, parameters: dict[str, Any]) -> str:
@@ -118,6 +124,7 @@ def shortlist_query(
     }
     # bandit B608, accepted 2026-11-28: only parameter placeholders are formatted in.
     sql = SHORTLIST_SQL.format(
+        experience_days=experience_days_sql("p"),
         languages=_share("p.match_languages", languages, "language", parameters),
         skills=_share("p.skills", skills, "skill", parameters),
     )  # nosec B608

@@ -125,6 +125,12 @@ REGISTRY: dict[str, ModelPrivacy] = {
             # The full-text index of skills, experience titles and education: not data of its
             # own; the database triggers recompute it (to empty) when those are erased.
             "search_vector": _O,
+            # The shortlist's facts about languages, degrees and jobs: derived from personal
+            # lists, so personal; the same triggers recompute them (to empty) on erasure.
+            "match_languages": _P,
+            "match_degree_rank": _P,
+            "match_experience_days": _P,
+            "match_open_job_starts": _P,
         },
         "user",
     ),
@@ -201,6 +207,8 @@ REGISTRY: dict[str, ModelPrivacy] = {
             "status_changed_at": _O,
             "nominated_at": _O,
             "eligibility_snapshot": _P,
+            # Generated from the snapshot: blanking the snapshot makes it false.
+            "eligible": _P,
             "match_score": _P,
             "evaluation_score": _P,
             "answers": _P,

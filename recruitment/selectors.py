@@ -1,26 +1,25 @@
 """Reads, each scoped to the caller: what a user may see is decided here and only here."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import CharField, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import JSONObject
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from recruitment import eligibility, matching
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import (
+    ApiToken,
     Application,
     CandidateProfile,
     Document,
     DutyStation,
-    Education,
     EligibilityRuleSet,
-    Experience,
     Feed,
-    LanguageSkill,
     Organisation,
     OrganisationMembership,
     Placement,
     Tombstone,
+    User,
     Vacancy,
     VacancySource,
 )
@@ -31,6 +30,31 @@ Caller = AbstractBaseUser | AnonymousUser
 def role_of(user: Caller) -> str | None:
     """The caller's role, or None for an anonymous caller."""
     return getattr(user, "role", None) if user.is_authenticated else None
+
+
+_TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
+_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+# bandit B608, accepted 2026-11-28: column names from the models' metadata only.
+_TOKEN_SQL = (
+    f"SELECT {', '.join(f't.{name}' for name in _TOKEN_FIELDS)}, "  # nosec B608
+    f"{', '.join(f'u.{name}' for name in _USER_FIELDS)} "
+    f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
+    "WHERE t.key_hash = %s"
+)
+
+
+def api_token_with_user(*, key_hash: str) -> ApiToken | None:
+    """The login token with this hash, its user loaded, or None. Every authenticated request
+    runs it: one plain statement, so no query is built and compiled each time."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKEN_SQL, [key_hash])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(_TOKEN_FIELDS)
+    token = ApiToken.from_db(connection.alias, _TOKEN_FIELDS, row[:split])
+    token.user = User.from_db(connection.alias, _USER_FIELDS, row[split:])
+    return token
 
 
 def organisation_of(user: Caller) -> Organisation | None:
@@ -247,64 +271,3 @@ def vacancy_shortlist(*, user: Caller, vacancy: Vacancy, limit: int) -> matching
     organisation for its members (the vacancy itself must come from vacancy_editable_list)."""
     nominated_only = role_of(user) not in (Role.RECRUITER, Role.ADMIN)
     return matching.shortlist_rank(vacancy=vacancy, limit=limit, nominated_only=nominated_only)
-
-
-PROFILE_ITEM_FIELDS: dict[str, tuple[str, ...]] = {
-    "education": ("level", "field_of_study", "institution", "country", "completed_on"),
-    "experience": ("title", "employer", "country", "start_date", "end_date", "is_international"),
-    "languages": ("language", "skill", "level", "scale"),
-}
-
-
-def candidate_profile_items(*, profile_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
-    """The nested lists of already-scoped profiles as plain rows, in one query (a UNION ALL of
-    the three lists, each row built as JSON by PostgreSQL, dates as ISO-8601 text):
-    {"education": {profile_id: [row, ...]}, "experience": ..., "languages": ...}."""
-    parts = [
-        model.objects.filter(profile_id__in=profile_ids)
-        .annotate(
-            list_name=Value(name, output_field=CharField()),
-            row=JSONObject(**{field: field for field in PROFILE_ITEM_FIELDS[name]}),
-        )
-        .values_list("list_name", "profile_id", "id", "row")
-        for name, model in (("education", Education), ("experience", Experience),
-                            ("languages", LanguageSkill))
-    ]  # fmt: skip
-    items: dict[str, dict[int, list[dict]]] = {name: {} for name in PROFILE_ITEM_FIELDS}
-    for name, profile_id, _, row in (
-        parts[0].union(*parts[1:], all=True).order_by("profile_id", "id")
-    ):
-        items[name].setdefault(profile_id, []).append(row)
-    return items
-
-
-def vacancy_items(*, vacancy_ids: list[int]) -> dict[str, dict[int, list[dict]]]:
-    """The duty stations and sources of already-scoped vacancies as plain rows, one query
-    each: {"duty_stations": {vacancy_id: [row, ...]}, "sources": {...}}."""
-    stations: dict[int, list[dict]] = {}
-    links = (
-        Vacancy.duty_stations.through.objects.filter(vacancy_id__in=vacancy_ids)
-        .order_by("dutystation_id")
-        .values_list("vacancy_id", "dutystation_id", "dutystation__city", "dutystation__country")
-    )
-    for vacancy_id, station_id, city, country in links:
-        stations.setdefault(vacancy_id, []).append(
-            {"id": station_id, "city": city, "country": country}
-        )
-    sources: dict[int, list[dict]] = {}
-    rows = (
-        VacancySource.objects.filter(vacancy_id__in=vacancy_ids)
-        .order_by("id")
-        .values(
-            "vacancy_id",
-            "feed_id",
-            "feed__kind",
-            "external_id",
-            "url",
-            "first_seen_at",
-            "last_seen_at",
-        )
-    )
-    for row in rows:
-        sources.setdefault(row["vacancy_id"], []).append(row)
-    return {"duty_stations": stations, "sources": sources}

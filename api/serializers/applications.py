@@ -1,8 +1,10 @@
 """Applications as candidates, partners and recruiters see them, and transition requests."""
 
+import orjson
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.json_rows import instant, json_object
 from api.permissions import role_of
 from recruitment.enums import STAGE_OF_STATUS, ApplicationStage, ApplicationStatus, Role
 from recruitment.models import Application
@@ -61,6 +63,45 @@ class ApplicationSerializer(serializers.ModelSerializer):
             return None
         score = application.evaluation_score
         return None if score is None else f"{score:.2f}"
+
+
+A = "recruitment_application"
+
+
+def _by_status(sql_of: dict[str, str]) -> str:
+    """`CASE status WHEN ... THEN ... END` over every application status."""
+    cases = " ".join(f"WHEN '{status}' THEN {sql_of[status]}" for status in ApplicationStatus)
+    return f"CASE {A}.status {cases} END"
+
+
+def _application_body(role: str) -> str:
+    """ApplicationSerializer's output for a caller of `role`, as one SQL expression over the
+    application table (see api.json_rows): the role decides `status`, `allowed_transitions`
+    and `evaluation_score`, as in the serializer."""
+    transitions = {}
+    for status in ApplicationStatus:
+        targets = orjson.dumps(allowed_targets(APPLICATION_TRANSITIONS, status, role)).decode()
+        transitions[status] = f"'{targets}'::json"
+    return json_object(
+        id=f"{A}.id", vacancy=f"{A}.vacancy_id",
+        vacancy_title=f"(SELECT title FROM recruitment_vacancy WHERE id = {A}.vacancy_id)",
+        organisation="(SELECT o.slug FROM recruitment_vacancy v JOIN recruitment_organisation o "
+                     f"ON o.id = v.organisation_id WHERE v.id = {A}.vacancy_id)",
+        candidate=f"{A}.candidate_id",
+        stage=_by_status({status: f"'{STAGE_OF_STATUS[status]}'" for status in ApplicationStatus}),
+        status="NULL" if role == Role.CANDIDATE else f"{A}.status",
+        status_changed_at=instant(f"{A}.status_changed_at"),
+        allowed_transitions=_by_status(transitions),
+        eligibility_snapshot=f"{A}.eligibility_snapshot",
+        evaluation_score=f"{A}.evaluation_score::text" if role in (Role.RECRUITER, Role.ADMIN)
+        else "NULL",
+        version=f"{A}.version",
+        created_at=instant(f"{A}.created_at"), updated_at=instant(f"{A}.updated_at"),
+    )  # fmt: skip
+
+
+# Per caller role, built once.
+APPLICATION_BODIES = {role: _application_body(role) for role in Role}
 
 
 class ApplicationCreateRequestSerializer(StrictSerializer):

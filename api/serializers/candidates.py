@@ -3,11 +3,12 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from api.json_rows import instant, json_list, json_object
+from api.serializers.vacancies import _day, _instant
 from recruitment.enums import LanguageScale
 from recruitment.models import CandidateProfile, Education, Experience, LanguageSkill
 
 from .common import COUNTRY_CHOICES, StrictModelSerializer
-from .vacancies import _day, _instant
 
 LANGUAGE_LEVELS = {
     LanguageScale.CEFR: ("A1", "A2", "B1", "B2", "C1", "C2"),
@@ -171,28 +172,29 @@ class CandidateProfileSerializer(StrictModelSerializer):
         return value
 
 
-PROFILE_COLUMNS = (
-    "id", "user__email", "given_name", "family_name", "date_of_birth", "gender", "citizenships",
-    "phone", "country_of_residence", "summary", "skills", "preferred_countries", "created_at",
-    "updated_at",
+P = "recruitment_candidateprofile"
+
+
+def _items(table: str, *columns: str) -> str:
+    return json_list(
+        f"FROM {table} i WHERE i.profile_id = {P}.id", "i.id",
+        **{column: f"i.{column}" for column in columns},
+    )  # fmt: skip
+
+
+# CandidateProfileSerializer's output as one SQL expression over the profile table: a page of
+# profiles with their nested lists is one statement (see api.json_rows).
+PROFILE_BODY = json_object(
+    id=f"{P}.id",
+    email=f"(SELECT email FROM recruitment_user WHERE id = {P}.user_id)",
+    **{column: f"{P}.{column}" for column in (
+        "given_name", "family_name", "date_of_birth", "gender", "citizenships", "phone",
+        "country_of_residence", "summary", "skills", "preferred_countries",
+    )},
+    education=_items("recruitment_education", "level", "field_of_study", "institution",
+                     "country", "completed_on"),
+    experience=_items("recruitment_experience", "title", "employer", "country", "start_date",
+                      "end_date", "is_international"),
+    languages=_items("recruitment_languageskill", "language", "skill", "level", "scale"),
+    created_at=instant(f"{P}.created_at"), updated_at=instant(f"{P}.updated_at"),
 )  # fmt: skip
-
-
-def profile_rows(rows, items):
-    """CandidateProfileSerializer's output from `.values(*PROFILE_COLUMNS)` rows and
-    selectors.candidate_profile_items() (whose dates are ISO-8601 text already): no model
-    instances on the hot list (same body)."""
-    return [
-        {
-            "id": row["id"], "email": row["user__email"], "given_name": row["given_name"],
-            "family_name": row["family_name"], "date_of_birth": _day(row["date_of_birth"]),
-            "gender": row["gender"], "citizenships": row["citizenships"], "phone": row["phone"],
-            "country_of_residence": row["country_of_residence"], "summary": row["summary"],
-            "skills": row["skills"], "preferred_countries": row["preferred_countries"],
-            "education": items["education"].get(row["id"], []),
-            "experience": items["experience"].get(row["id"], []),
-            "languages": items["languages"].get(row["id"], []),
-            "created_at": _instant(row["created_at"]), "updated_at": _instant(row["updated_at"]),
-        }
-        for row in rows
-    ]  # fmt: skip

@@ -1,5 +1,7 @@
 """Applications: candidates apply and withdraw; partners see nominations; staff see all."""
 
+import orjson
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -7,8 +9,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.filters import ApplicationFilterSet
+from api.json_rows import body_column, fragments
 from api.permissions import role_of
 from api.serializers.applications import (
+    APPLICATION_BODIES,
     ApplicationCreateRequestSerializer,
     ApplicationSerializer,
     ApplicationTransitionRequestSerializer,
@@ -80,17 +84,33 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
                 error.detail = f"Cannot move from {stage} to {kwargs['to_status']}."
             raise
 
+    def _body(self):
+        return body_column(APPLICATION_BODIES[role_of(self.request)])
+
+    def list(self, request, *args, **kwargs):
+        # One statement per page: PostgreSQL builds each application's JSON for the caller's
+        # role (api.json_rows); no model instance, no per-row serializer.
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values(*self.ordering_fields, body=self._body()))
+        return self.get_paginated_response(fragments(page))
+
     def _respond(self, application_id, http_status=status.HTTP_200_OK):
-        application = self.get_queryset().get(pk=application_id)
-        response = Response(
-            ApplicationSerializer(application, context={"request": self.request}).data,
-            status=http_status,
-        )
-        response["ETag"] = etag_for(application.version)
+        """The application as the list shows it, with its version as the ETag (else 404)."""
+        try:
+            row = (
+                self.get_queryset().filter(pk=application_id)
+                .values("version", body=self._body()).first()
+            )  # fmt: skip
+        except (TypeError, ValueError):  # not an id
+            row = None
+        if row is None:
+            raise Http404
+        response = Response(orjson.Fragment(row["body"]), status=http_status)
+        response["ETag"] = etag_for(row["version"])
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object().pk)
+        return self._respond(kwargs["pk"])
 
     @extend_schema(
         request=ApplicationCreateRequestSerializer, responses={201: ApplicationSerializer}

@@ -1,5 +1,6 @@
 """Candidate profiles: the caller's own, and the recruiters' list of all."""
 
+import orjson
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -8,14 +9,17 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import CandidateProfileFilterSet
+from api.json_rows import body_column, fragments
 from api.permissions import role_of, roles
-from api.serializers.candidates import PROFILE_COLUMNS, CandidateProfileSerializer, profile_rows
+from api.serializers.candidates import PROFILE_BODY, CandidateProfileSerializer
 from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
 from api.views.privacy import erasure_body
 from recruitment import privacy, selectors, services
 from recruitment.enums import AccessedResource, Role
 from recruitment.models import CandidateProfile
 from workflows.privacy import candidate_erase
+
+BODY = body_column(PROFILE_BODY)  # what CandidateProfileSerializer shows, built by PostgreSQL
 
 
 class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -33,19 +37,6 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return selectors.candidate_profile_list(user=self.request.user)
-
-    def get_serializer(self, *args, **kwargs):
-        # Every profile shown to a recruiter is a read of personal data: log it (GDPR art. 30).
-        serializer = super().get_serializer(*args, **kwargs)
-        profiles = args[0] if args else None
-        if profiles is not None:
-            profiles = profiles if kwargs.get("many") else [profiles]
-            privacy.access_log_record_many(
-                viewer=self.request.user,
-                resource=AccessedResource.PROFILE,
-                reads=[(profile.user_id, profile.pk) for profile in profiles],
-            )
-        return serializer
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -74,35 +65,33 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(LegalHoldSerializer({"legal_hold": profile.legal_hold}).data)
 
     def retrieve(self, request, *args, **kwargs):
-        """The list's row path for one profile: 3 queries (profile, nested lists, access log)."""
+        # The list's statement for one profile in the caller's scope (else 404), and the
+        # access log: 2 queries.
         queryset = self.get_queryset().prefetch_related(None)
         try:
-            row = queryset.filter(pk=kwargs["pk"]).values(*PROFILE_COLUMNS, "user_id").first()
+            row = queryset.filter(pk=kwargs["pk"]).values("id", "user_id", body=BODY).first()
         except (TypeError, ValueError):  # not an id
             row = None
         if row is None:
             raise Http404
-        privacy.access_log_record_many(
-            viewer=request.user,
-            resource=AccessedResource.PROFILE,
-            reads=[(row.pop("user_id"), row["id"])],
-        )
-        items = selectors.candidate_profile_items(profile_ids=[row["id"]])
-        return Response(profile_rows([row], items)[0])
+        self._log_reads([row])
+        return Response(orjson.Fragment(row["body"]))
 
     def list(self, request, *args, **kwargs):
-        """Rows, not model instances: 4 queries (page + 3 nested lists) and no per-row
-        serializer machinery, whatever the page size."""
+        # One statement per page (PostgreSQL builds each profile's JSON with its nested lists:
+        # api.json_rows), and the access log: 2 queries whatever the page size.
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset.values(*PROFILE_COLUMNS, "user_id"))
+        page = self.paginate_queryset(queryset.values(*self.ordering_fields, "user_id", body=BODY))
+        self._log_reads(page)
+        return self.get_paginated_response(fragments(page))
+
+    def _log_reads(self, rows):
         # Every profile shown to a recruiter is a read of personal data: log it (GDPR art. 30).
         privacy.access_log_record_many(
-            viewer=request.user,
+            viewer=self.request.user,
             resource=AccessedResource.PROFILE,
-            reads=[(row.pop("user_id"), row["id"]) for row in page],
+            reads=[(row["user_id"], row["id"]) for row in rows],
         )
-        items = selectors.candidate_profile_items(profile_ids=[row["id"] for row in page])
-        return self.get_paginated_response(profile_rows(page, items))
 
 
 class MyCandidateProfileView(generics.RetrieveUpdateAPIView):

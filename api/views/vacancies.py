@@ -64,8 +64,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
-        """One statement per page: PostgreSQL builds each vacancy's JSON, duty stations and
-        sources included (api.json_rows); no model instance, no per-row serializer."""
+        # One statement per page: PostgreSQL builds each vacancy's JSON, duty stations and
+        # sources included (api.json_rows); no model instance, no per-row serializer.
         queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
         page = self.paginate_queryset(
             queryset.values(*self.ordering_fields, body=body_column(VACANCY_BODY))
@@ -73,7 +73,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(fragments(page))
 
     def retrieve(self, request, *args, **kwargs):
-        """The list's statement for one vacancy in the caller's scope (else 404)."""
+        # The list's statement for one vacancy in the caller's scope (else 404).
         return Response(self._body(self.get_queryset(), kwargs["pk"]))
 
     def _body(self, queryset, vacancy_id):

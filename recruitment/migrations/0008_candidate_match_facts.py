@@ -8,6 +8,8 @@ of languages) call it once per statement for the profiles the statement touched.
 degree tables are recruitment.eligibility's as of today, written out: a later change to them
 comes with a migration that replaces the function (tests/recruitment/test_match_facts.py
 fails until it does). An application's eligibility verdict becomes a stored generated column.
+The search-vector functions of 0006 now join their lists in id order, so a row's vector no
+longer depends on the plan that read them.
 """
 
 import django.contrib.postgres.fields
@@ -24,7 +26,40 @@ LEVELS_AT_B1 = (
 DEGREE_RANK = {"secondary": 1, "bachelor": 2, "master": 3, "doctorate": 4}
 DEGREE_CASE = " ".join(f"WHEN '{level}' THEN {rank}" for level, rank in DEGREE_RANK.items())
 
-FACTS_SQL = f"""
+
+def _vector_functions(order: str) -> str:
+    """The search-vector functions of 0006, their lists joined in `order` (0006 left the order
+    to the plan, so the same row could get differently positioned vectors)."""
+    return f"""
+CREATE OR REPLACE FUNCTION recruitment_vacancy_search_vector(bigint, text, text, bigint)
+RETURNS tsvector LANGUAGE sql STABLE AS $$
+  SELECT setweight(to_tsvector('english', coalesce($2, '')), 'A')
+    || setweight(to_tsvector('english', coalesce((
+         SELECT concat_ws(' ', o.name, o.acronym, o.slug)
+         FROM recruitment_organisation o WHERE o.id = $4), '')), 'B')
+    || setweight(to_tsvector('english', coalesce((
+         SELECT string_agg(d.city || ' ' || d.country, ' '{order.format("d.id")})
+         FROM recruitment_vacancy_duty_stations vd
+         JOIN recruitment_dutystation d ON d.id = vd.dutystation_id
+         WHERE vd.vacancy_id = $1), '')), 'B')
+    || setweight(to_tsvector('english',
+         regexp_replace(coalesce($3, ''), '<[^>]*>', ' ', 'g')), 'C')
+$$;
+
+CREATE OR REPLACE FUNCTION recruitment_candidate_search_vector(bigint, text[])
+RETURNS tsvector LANGUAGE sql STABLE AS $$
+  SELECT setweight(to_tsvector('english', array_to_string(coalesce($2, '{{}}'), ' ')), 'A')
+    || setweight(to_tsvector('english', coalesce((
+         SELECT string_agg(concat_ws(' ', e.title, e.employer), ' '{order.format("e.id")})
+         FROM recruitment_experience e WHERE e.profile_id = $1), '')), 'B')
+    || setweight(to_tsvector('english', coalesce((
+         SELECT string_agg(concat_ws(' ', e.level, e.field_of_study, e.institution), ' '{order.format("e.id")})
+         FROM recruitment_education e WHERE e.profile_id = $1), '')), 'C')
+$$;
+"""
+
+
+FACTS_SQL = _vector_functions(" ORDER BY {}") + f"""
 CREATE FUNCTION recruitment_candidate_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
   UPDATE recruitment_candidateprofile p SET
     search_vector = setweight(to_tsvector('english', array_to_string(p.skills, ' ')), 'A')
@@ -36,14 +71,15 @@ CREATE FUNCTION recruitment_candidate_refresh(ids bigint[]) RETURNS void LANGUAG
     match_open_job_starts = coalesce(x.open_starts, '{{}}')
   FROM unnest(ids) AS changed(id)
   LEFT JOIN (
-    SELECT profile_id, string_agg(concat_ws(' ', title, employer), ' ') AS text,
+    SELECT profile_id, string_agg(concat_ws(' ', title, employer), ' ' ORDER BY id) AS text,
            sum(end_date - start_date) AS closed_days,
            array_agg(start_date ORDER BY start_date) FILTER (WHERE end_date IS NULL)
              AS open_starts
     FROM recruitment_experience WHERE profile_id = ANY(ids) GROUP BY profile_id
   ) x ON x.profile_id = changed.id
   LEFT JOIN (
-    SELECT profile_id, string_agg(concat_ws(' ', level, field_of_study, institution), ' ')
+    SELECT profile_id,
+           string_agg(concat_ws(' ', level, field_of_study, institution), ' ' ORDER BY id)
              AS text,
            max(CASE level {DEGREE_CASE} ELSE 0 END) AS degree_rank
     FROM recruitment_education WHERE profile_id = ANY(ids) GROUP BY profile_id
@@ -74,9 +110,13 @@ REFERENCING OLD TABLE AS changed
 FOR EACH STATEMENT EXECUTE FUNCTION recruitment_candidate_items_changed();
 
 SELECT recruitment_candidate_refresh(ARRAY(SELECT id FROM recruitment_candidateprofile));
+UPDATE recruitment_vacancy SET search_vector =
+  recruitment_vacancy_search_vector(id, title, description, organisation_id)
+WHERE id IN (SELECT vacancy_id FROM recruitment_vacancy_duty_stations
+             GROUP BY vacancy_id HAVING count(*) > 1);
 """  # nosec B608: built from recruitment.eligibility's constant tables
 
-REVERSE_SQL = """
+REVERSE_SQL = _vector_functions("") + """
 DROP TRIGGER recruitment_languageskill_added ON recruitment_languageskill;
 DROP TRIGGER recruitment_languageskill_changed ON recruitment_languageskill;
 DROP TRIGGER recruitment_languageskill_removed ON recruitment_languageskill;

@@ -14,6 +14,7 @@ from recruitment.bulk import copy_rows
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
 from recruitment.models import CandidateProfile, LanguageSkill
 from tests.factories import make_candidate
+from workflows.privacy import candidate_erase
 
 pytestmark = pytest.mark.django_db
 FACTS = ("match_languages", "match_degree_rank", "match_experience_days", "match_open_job_starts")
@@ -107,3 +108,17 @@ def test_the_refresh_computes_the_same_vector_as_the_row_function():
         stored, computed = cursor.fetchone()
     assert stored == computed
     assert ("'geographi':" in stored, "'suppli':" in stored) == (True, True)
+
+
+def test_erasure_empties_the_facts():
+    user = make_candidate()
+    profile = user.candidate_profile
+    services.candidate_profile_update(profile=profile, data={
+        "languages": [language("fr", "C1")], "education": [{"level": "master"}],
+        "experience": [{"title": "Officer", "start_date": date(2020, 1, 1)}],
+    })  # fmt: skip
+    assert facts(profile) == (["fr"], 3, 0, [date(2020, 1, 1)])
+
+    candidate_erase(user=user, now=timezone.now(), reason="request")
+
+    assert facts(profile) == ([], 0, 0, [])

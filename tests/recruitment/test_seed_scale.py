@@ -54,6 +54,13 @@ def test_seed_scale_loads_the_requested_sizes_with_current_vectors():
     assert Application.objects.filter(vacancy=hot).count() == 25
     assert Experience.objects.count() >= 40
     assert stale_vectors() == (0, 0)
+    # Match facts computed after the COPY: everyone holds a bachelor's and English at B1+.
+    assert (
+        CandidateProfile.objects.filter(
+            match_degree_rank__gte=2, match_languages__contains=["en"]
+        ).count()
+        == 40
+    )
     assert not User.objects.get(
         candidate_profile=CandidateProfile.objects.first()
     ).has_usable_password()

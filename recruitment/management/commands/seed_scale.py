@@ -250,10 +250,15 @@ class Command(BaseCommand):
         vacancy_ids = self._vacancies(rng, vacancies, organisation_ids, scheme_ids, stations)
         profile_ids = self._candidates(rng, candidates, seed, [code for _, code in stations])
         self._applications(rng, applications, vacancy_ids, profile_ids, options["hot_applicants"])
+        # As after any bulk load: statistics, visibility maps, and the GIN indexes' pending
+        # lists merged (a search otherwise scans them on every query). VACUUM cannot run
+        # inside a transaction (the tests' case): there, statistics only.
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            for table in ("vacancy", "candidateprofile", "experience", "education",
-                          "languageskill", "application"):  # fmt: skip
-                cursor.execute(f"ANALYZE recruitment_{table}")
+            for table in ("vacancy", "vacancy_duty_stations", "candidateprofile", "experience",
+                          "education", "languageskill", "application", "user"):  # fmt: skip
+                self.stderr.write(f"{command} recruitment_{table} ...")
+                cursor.execute(f"{command} recruitment_{table}")
         self.stdout.write(
             f"seeded {vacancies:,} vacancies, {candidates:,} candidates, {applications:,} "
             f"applications (seed {seed}) in {time.monotonic() - started:.0f} s; "
