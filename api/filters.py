@@ -96,6 +96,21 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
+class _FieldsCopiedShallowly(dict):
+    """A filter form's fields: each form copies them (Django deep-copies, choices and widgets
+    included); a shallow copy of each field is enough for a form that only validates query
+    parameters and is never rendered. Model choice fields keep Django's copy: it gives each
+    form its own queryset."""
+
+    def __deepcopy__(self, memo):
+        return {
+            name: copy.deepcopy(field, memo)
+            if isinstance(field, forms.ModelChoiceField)
+            else copy.copy(field)
+            for name, field in self.items()
+        }
+
+
 class UpdatedSinceFilterSet(filters.FilterSet):
     """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter.
 
@@ -103,8 +118,8 @@ class UpdatedSinceFilterSet(filters.FilterSet):
     3 ms on a vacancy search): it deep-copies every filter with its choices and builds a new
     form class from new form fields. Filters keep no per-request state but `model`, `parent`,
     their `extra` and a `method`'s binding, so a shallow copy with those renewed does; and the
-    form class is built once per FilterSet class (Django's Form copies its fields for each
-    instance anyway), unless a filter's queryset depends on the request.
+    form class is built once per FilterSet class, whose forms copy their fields shallowly,
+    unless a filter's queryset depends on the request.
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -131,10 +146,12 @@ class UpdatedSinceFilterSet(filters.FilterSet):
                 isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset)
                 for filter_ in cls.base_filters.values()
             )
-            fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
-            cls._form_class = None if per_request else type(
-                f"{cls.__name__}Form", (cls._meta.form,), fields
-            )  # fmt: skip
+            form_class = None
+            if not per_request:
+                fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
+                form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+                form_class.base_fields = _FieldsCopiedShallowly(form_class.base_fields)
+            cls._form_class = form_class
         return cls._form_class
 
     def get_form_class(self):

@@ -14,7 +14,7 @@ microseconds only when there are any (`instant`), dates as ISO-8601, decimals as
 from collections.abc import Iterable
 
 import orjson
-from django.db.models import TextField
+from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
 
 
@@ -50,6 +50,14 @@ def body_column(sql: str) -> RawSQL:
     top-level queryset over the table the SQL names (Django's alias for a query's own table is
     the table's name)."""
     return RawSQL(f"({sql})::text", [], output_field=TextField())  # nosec B611: constant SQL
+
+
+def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
+    """The view's page of `queryset` as rows of the cursor's ordering fields, `id`, the fields
+    in `also`, and `body` as JSON text (one statement)."""
+    ordering = view.paginator.get_ordering(view.request, queryset, view)
+    fields = dict.fromkeys(["id", *(field.lstrip("-") for field in ordering), *also])
+    return view.paginate_queryset(queryset.values(*fields, body=body_column(body)))
 
 
 def fragments(rows: Iterable[dict], key: str = "body") -> list[orjson.Fragment]:

@@ -25,6 +25,8 @@ RESULTS = ROOT / "bench" / "results" / "api.json"
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WARMUP = 20
+# BENCH_SCENARIOS=shortlist,candidate_list runs only those (results are still written).
+ONLY = [name for name in os.environ.get("BENCH_SCENARIOS", "").split(",") if name]
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # p95 in ms and least ratio to the ceiling, from the issue (None: no target given).
 TARGETS = {
@@ -182,6 +184,8 @@ def main() -> None:
     results = {}
     try:
         for name, (api_paths, ceiling_paths) in scenarios(context).items():
+            if ONLY and name not in ONLY:
+                continue
             print(f"running {name}: {REQUESTS} requests at concurrency {CONCURRENCY} ...",
                   file=sys.stderr)  # fmt: skip
             run(api_paths, context["token"], WARMUP)

@@ -1,7 +1,7 @@
 """Conditions of the recruiters' candidate filters, each one SQL condition on a profile (no
 per-row Python), so a filtered page over a million profiles stays one query."""
 
-from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, FloatField, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
@@ -17,22 +17,35 @@ DAYS_PER_YEAR = 365
 EXPERIENCE_DAYS_SQL = experience_days_sql("recruitment_candidateprofile")
 
 
-def levels_at_least(level: str) -> Q:
-    """Declared (scale, level) pairs at or above a CEFR level on the common ordinal scale."""
+def _spellings_at_least(level: str) -> list[str]:
+    """ "scale:level" of every declared level at or above a CEFR level on the common ordinal
+    scale, as stored (lower- and upper-case)."""
     wanted = LEVEL_ORDINALS[CEFR][level.lower()]
-    condition = Q(pk__in=[])
-    for scale, ordinals in LEVEL_ORDINALS.items():
-        names = [name for name, ordinal in ordinals.items() if ordinal >= wanted]
-        spellings = sorted({spelling for name in names for spelling in (name, name.upper())})
-        condition |= Q(scale=scale, level__in=spellings)
-    return condition
+    return sorted(
+        f"{scale}:{spelling}"
+        for scale, ordinals in LEVEL_ORDINALS.items()
+        for name, ordinal in ordinals.items()
+        if ordinal >= wanted
+        for spelling in {name, name.upper()}
+    )
+
+
+SPELLINGS_AT_LEAST = {level: _spellings_at_least(level) for level in LEVEL_ORDINALS[CEFR]}
 
 
 def speaks(language: str, *, at_least: str | None = None) -> Exists:
-    """The candidate declares `language` (any skill), at `at_least` (CEFR) or above if given."""
+    """The candidate declares `language` (any skill), at `at_least` (CEFR) or above if given
+    (one array test, not a condition per scale: this filter is built on every request)."""
     skills = LanguageSkill.objects.filter(profile_id=OuterRef("pk"), language=language)
     if at_least:
-        skills = skills.filter(levels_at_least(at_least))
+        # bandit B611, accepted 2026-11-28: constant SQL; the spellings are a parameter.
+        skills = skills.filter(
+            RawSQL(
+                "scale || ':' || level = ANY(%s)",  # nosec B611
+                [SPELLINGS_AT_LEAST[at_least.lower()]],
+                output_field=BooleanField(),
+            )
+        )
     return Exists(skills)
 
 

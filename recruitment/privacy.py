@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.utils import timezone
 
 from recruitment.enums import ConsentPurpose
 from recruitment.exceptions import DomainValidationError
@@ -39,20 +40,25 @@ def access_log_record_many(
     *, viewer: User, resource: str, reads: Iterable[tuple[int, int]]
 ) -> None:
     """Append reads of (subject user id, resource id) by `viewer`, skipping the viewer's own
-    data. One row per read: a list of profiles logs every profile on the page."""
+    data. One row per read: a list of profiles logs every profile on the page, in one
+    statement (a page of 200 reads costs no more Python than one)."""
+    reads = [(subject, resource_id) for subject, resource_id in reads if subject != viewer.pk]
+    if not reads:
+        return
     organisation = organisation_of(viewer)
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            subject_id=subject_id,
-            viewer=viewer,
-            viewer_role=role_of(viewer) or "",
-            viewer_organisation=organisation,
-            resource=resource,
-            resource_id=resource_id,
-        )
-        for subject_id, resource_id in reads
-        if subject_id != viewer.pk
-    )
+    with connection.cursor() as cursor:
+        # bandit B608, accepted 2026-11-28: the table name comes from the model's metadata.
+        cursor.execute(
+            f"INSERT INTO {AccessLogEntry._meta.db_table} (subject_id, viewer_id, viewer_role, "  # nosec B608
+            "viewer_organisation_id, resource, resource_id, accessed_at) "
+            "SELECT subject, %s, %s, %s, %s, resource_id, %s "
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS read(subject, resource_id)",
+            [
+                viewer.pk, role_of(viewer) or "", organisation.pk if organisation else None,
+                resource, timezone.now(), [subject for subject, _ in reads],
+                [resource_id for _, resource_id in reads],
+            ],
+        )  # fmt: skip
 
 
 PERSONAL = "personal"  # describes or identifies a person; erased with the person's data

@@ -72,15 +72,11 @@ def _member_organisation_ids(user: Caller) -> QuerySet[OrganisationMembership]:
     return OrganisationMembership.objects.filter(user=user).values("organisation_id")
 
 
-def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
+def vacancy_scope(*, user: Caller) -> QuerySet[Vacancy]:
     """Vacancies the caller may see: published ones for everyone, plus all of the partner's own
-    organisation for its members, and every vacancy for recruiters and admins."""
-    # The search vector is for WHERE clauses only; loading it would ship kilobytes per row.
-    queryset = Vacancy.objects.defer("search_vector").select_related("organisation", "scheme")
-    queryset = queryset.prefetch_related(
-        Prefetch("duty_stations", queryset=DutyStation.objects.order_by("id")),
-        Prefetch("sources", queryset=VacancySource.objects.select_related("feed").order_by("id")),
-    )
+    organisation for its members, and every vacancy for recruiters and admins. Only the scope:
+    for queries that read rows, not model instances (see vacancy_list)."""
+    queryset = Vacancy.objects.all()
     role = role_of(user)
     if role in (Role.RECRUITER, Role.ADMIN):
         return queryset
@@ -88,6 +84,22 @@ def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     if role == Role.PARTNER:
         return queryset.filter(published | Q(organisation_id__in=_member_organisation_ids(user)))
     return queryset.filter(published)
+
+
+def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
+    """vacancy_scope as model instances, with what their representation reads."""
+    # The search vector is for WHERE clauses only; loading it would ship kilobytes per row.
+    return (
+        vacancy_scope(user=user)
+        .defer("search_vector")
+        .select_related("organisation", "scheme")
+        .prefetch_related(
+            Prefetch("duty_stations", queryset=DutyStation.objects.order_by("id")),
+            Prefetch(
+                "sources", queryset=VacancySource.objects.select_related("feed").order_by("id")
+            ),
+        )
+    )
 
 
 def vacancy_feed_list() -> QuerySet[Vacancy]:
@@ -106,12 +118,19 @@ def vacancy_editable_list(*, user: Caller) -> QuerySet[Vacancy]:
     return Vacancy.objects.none()
 
 
-def candidate_profile_list(*, user: Caller) -> QuerySet[CandidateProfile]:
-    """Candidate profiles the caller may read: all for recruiters and admins, none otherwise."""
+def candidate_profile_scope(*, user: Caller) -> QuerySet[CandidateProfile]:
+    """Candidate profiles the caller may read: all for recruiters and admins, none otherwise.
+    Only the scope: for queries that read rows (see candidate_profile_list)."""
     if role_of(user) not in (Role.RECRUITER, Role.ADMIN):
         return CandidateProfile.objects.none()
+    return CandidateProfile.objects.all()
+
+
+def candidate_profile_list(*, user: Caller) -> QuerySet[CandidateProfile]:
+    """candidate_profile_scope as model instances, with their user and nested lists."""
     return (
-        CandidateProfile.objects.defer("search_vector")
+        candidate_profile_scope(user=user)
+        .defer("search_vector")
         .select_related("user")
         .prefetch_related("education", "experience", "languages")
     )
@@ -129,27 +148,32 @@ def candidate_profile_get(*, user: Caller) -> CandidateProfile | None:
     )
 
 
-def application_list(*, user: Caller) -> QuerySet[Application]:
+def application_scope(*, user: Caller) -> QuerySet[Application]:
     """Applications the caller may see: a candidate's own; for partner members, those nominated
-    to their organisation's vacancies; all for recruiters and admins."""
+    to their organisation's vacancies; all for recruiters and admins. Only the scope: for
+    queries that read rows (see application_list)."""
+    role = role_of(user)
+    if role in (Role.RECRUITER, Role.ADMIN):
+        return Application.objects.all()
+    if role == Role.CANDIDATE:
+        return Application.objects.filter(candidate__user=user)
+    if role == Role.PARTNER:
+        return Application.objects.filter(
+            vacancy__organisation_id__in=_member_organisation_ids(user),
+            nominated_at__isnull=False,
+        )
+    return Application.objects.none()
+
+
+def application_list(*, user: Caller) -> QuerySet[Application]:
+    """application_scope as model instances, with their vacancy and candidate."""
     # The joined rows' big text columns are never shown with an application: not loaded.
-    queryset = Application.objects.select_related(
+    return application_scope(user=user).select_related(
         "vacancy", "vacancy__organisation", "candidate"
     ).defer(
         "vacancy__search_vector", "vacancy__description", "candidate__search_vector",
         "candidate__summary",
     )  # fmt: skip
-    role = role_of(user)
-    if role in (Role.RECRUITER, Role.ADMIN):
-        return queryset
-    if role == Role.CANDIDATE:
-        return queryset.filter(candidate__user=user)
-    if role == Role.PARTNER:
-        return queryset.filter(
-            vacancy__organisation_id__in=_member_organisation_ids(user),
-            nominated_at__isnull=False,
-        )
-    return Application.objects.none()
 
 
 def feed_list(*, user: Caller) -> QuerySet[Feed]:

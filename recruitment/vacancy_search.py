@@ -19,7 +19,7 @@ SEARCH_FIELDS = (
     "closes_before", "language",
 )  # fmt: skip
 
-# The text search configuration of the stored vectors (migration 0004_search).
+# The text search configuration of the stored vectors (migration 0006_search_and_matching).
 SEARCH_CONFIG = "english"
 
 VacancyStation = Vacancy.duty_stations.through

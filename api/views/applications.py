@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.filters import ApplicationFilterSet
-from api.json_rows import body_column, fragments
+from api.json_rows import body_column, fragments, paginated_rows
 from api.permissions import role_of
 from api.serializers.applications import (
     APPLICATION_BODIES,
@@ -90,15 +90,15 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def list(self, request, *args, **kwargs):
         # One statement per page: PostgreSQL builds each application's JSON for the caller's
         # role (api.json_rows); no model instance, no per-row serializer.
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset.values(*self.ordering_fields, body=self._body()))
+        queryset = self.filter_queryset(selectors.application_scope(user=request.user))
+        page = paginated_rows(self, queryset, APPLICATION_BODIES[role_of(request)])
         return self.get_paginated_response(fragments(page))
 
     def _respond(self, application_id, http_status=status.HTTP_200_OK):
         """The application as the list shows it, with its version as the ETag (else 404)."""
         try:
             row = (
-                self.get_queryset().filter(pk=application_id)
+                selectors.application_scope(user=self.request.user).filter(pk=application_id)
                 .values("version", body=self._body()).first()
             )  # fmt: skip
         except (TypeError, ValueError):  # not an id

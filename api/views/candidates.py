@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import CandidateProfileFilterSet
-from api.json_rows import body_column, fragments
+from api.json_rows import body_column, fragments, paginated_rows
 from api.permissions import role_of, roles
 from api.serializers.candidates import PROFILE_BODY, CandidateProfileSerializer
 from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
@@ -36,6 +36,8 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     )  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
+        if self.action in ("list", "retrieve"):  # rows built by PostgreSQL: the scope only
+            return selectors.candidate_profile_scope(user=self.request.user)
         return selectors.candidate_profile_list(user=self.request.user)
 
     def check_permissions(self, request):
@@ -67,7 +69,7 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def retrieve(self, request, *args, **kwargs):
         # The list's statement for one profile in the caller's scope (else 404), and the
         # access log: 2 queries.
-        queryset = self.get_queryset().prefetch_related(None)
+        queryset = self.get_queryset()
         try:
             row = queryset.filter(pk=kwargs["pk"]).values("id", "user_id", body=BODY).first()
         except (TypeError, ValueError):  # not an id
@@ -80,8 +82,8 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def list(self, request, *args, **kwargs):
         # One statement per page (PostgreSQL builds each profile's JSON with its nested lists:
         # api.json_rows), and the access log: 2 queries whatever the page size.
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(queryset.values(*self.ordering_fields, "user_id", body=BODY))
+        queryset = self.filter_queryset(self.get_queryset())
+        page = paginated_rows(self, queryset, PROFILE_BODY, "user_id")
         self._log_reads(page)
         return self.get_paginated_response(fragments(page))
 

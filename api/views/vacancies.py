@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import VacancyFilterSet
-from api.json_rows import body_column, fragments
+from api.json_rows import body_column, fragments, paginated_rows
 from api.permissions import role_of
 from api.serializers.vacancies import (
     VACANCY_BODY,
@@ -45,6 +45,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
     queryset = Vacancy.objects.none()  # for schema generation; real reads go through selectors
 
     def get_queryset(self):
+        if self.action in ("list", "retrieve"):  # rows built by PostgreSQL: the scope only
+            return selectors.vacancy_scope(user=self.request.user)
         if self.action == "shortlist":  # only the vacancy's own columns are read
             return selectors.vacancy_editable_list(user=self.request.user).prefetch_related(None)
         if self.action in ("update", "partial_update", "publish", "close"):
@@ -66,10 +68,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         # One statement per page: PostgreSQL builds each vacancy's JSON, duty stations and
         # sources included (api.json_rows); no model instance, no per-row serializer.
-        queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
-        page = self.paginate_queryset(
-            queryset.values(*self.ordering_fields, body=body_column(VACANCY_BODY))
-        )
+        queryset = self.filter_queryset(self.get_queryset())
+        page = paginated_rows(self, queryset, VACANCY_BODY)
         return self.get_paginated_response(fragments(page))
 
     def retrieve(self, request, *args, **kwargs):
@@ -78,12 +78,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
 
     def _body(self, queryset, vacancy_id):
         try:
-            body = (
-                queryset.prefetch_related(None)
-                .filter(pk=vacancy_id)
-                .values_list(body_column(VACANCY_BODY))
-            )
-            body = body.first()
+            body = queryset.filter(pk=vacancy_id).values_list(body_column(VACANCY_BODY)).first()
         except (TypeError, ValueError):  # not an id
             body = None
         if body is None:
@@ -122,7 +117,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return data["organisation"]
 
     def _respond(self, vacancy_id, http_status=status.HTTP_200_OK):
-        body = self._body(selectors.vacancy_list(user=self.request.user), vacancy_id)
+        body = self._body(selectors.vacancy_scope(user=self.request.user), vacancy_id)
         return Response(body, status=http_status)
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})

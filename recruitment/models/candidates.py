@@ -36,7 +36,7 @@ class CandidateProfile(TimeStampedModel):
     # ISO alpha-2 countries the candidate would like to be posted to (empty: anywhere).
     preferred_countries = ArrayField(models.CharField(max_length=2), default=list, blank=True)
     # Skills (A), experience titles (B), education (C); written only by the database triggers
-    # of migration 0004_search, so nested-list replacements and COPY keep it current.
+    # of migration 0006_search_and_matching, so list replacements and COPY keep it current.
     search_vector = SearchVectorField(null=True, editable=False)
     # The shortlist's facts about the nested lists, kept current by the same triggers (migration
     # 0008), so ranking 5,000 applicants reads one row per applicant and no child table:

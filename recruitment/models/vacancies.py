@@ -59,7 +59,7 @@ class Vacancy(TimeStampedModel):
     # ISO 639-1 codes of the languages the post requires (levels are in the eligibility rules).
     required_languages = ArrayField(models.CharField(max_length=3), default=list, blank=True)
     # Weighted title (A), organisation and duty stations (B), description (C); written only by
-    # the database triggers of migration 0004_search (also for COPY and bulk upserts).
+    # the database triggers of migration 0006_search_and_matching (also for COPY and bulk upserts).
     search_vector = SearchVectorField(null=True, editable=False)
     # The assignment's planned dates: age limits of some schemes are measured at its end.
     planned_start_date = models.DateField(null=True, blank=True)

@@ -192,9 +192,6 @@ APPLICATION_STATUSES = (
 NOMINATED = {ApplicationStatus.NOMINATED, ApplicationStatus.INTERVIEW}
 LANGUAGES = [("fr", 0.4), ("es", 0.25), ("ar", 0.1), ("ru", 0.05), ("zh", 0.03), ("pt", 0.1)]
 CEFR = ["A2", "B1", "B2", "C1", "C2"]
-# recruitment_candidate_search_vector() (migration 0004_search) for a whole id range at once:
-# the same vector, set-based (the function runs its two subqueries once per profile, about
-# twice as slow). tests/recruitment/test_seed_scale.py checks that both agree.
 ELIGIBLE = json.dumps({"eligible": True, "rule_set": None, "checks": []})
 NOT_ELIGIBLE = json.dumps({"eligible": False, "rule_set": None, "checks": []})
 
