@@ -21,6 +21,7 @@ from recruitment.models import (
     Vacancy,
     VacancySource,
 )
+from tests.conftest import client_for
 from tests.factories import make_candidate, make_scheme, make_user, make_vacancy
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +131,23 @@ def test_application_body_equals_the_serializer_output_for_each_role(role, organ
     assert expected["evaluation_score"] == (
         "85.50" if role in (Role.RECRUITER, Role.ADMIN) else None
     )
+
+
+@pytest.mark.parametrize("ordering", ["title", "-title", "created_at", "-updated_at"])
+def test_cursor_pages_of_built_bodies_follow_the_requested_order(
+    ordering, recruiter, organisation_x
+):
+    # Titles tie in pairs, so the cursor also needs the id to place a page's last row.
+    made = [make_vacancy(organisation=organisation_x, title=f"Officer {i // 2}") for i in range(7)]
+    client = client_for(recruiter)
+
+    seen, url, params = [], "/api/v1/vacancies/", {"ordering": ordering, "limit": 3}
+    while url:
+        body = client.get(url, params).json()
+        seen += [(row["id"], row["title"]) for row in body["results"]]
+        url, params = body["next"], None
+
+    field = ordering.lstrip("-")
+    expected = sorted(made, key=lambda v: (getattr(v, field), v.pk),
+                      reverse=ordering.startswith("-"))  # fmt: skip
+    assert seen == [(vacancy.pk, vacancy.title) for vacancy in expected]
