@@ -2,8 +2,9 @@
 
 Starts gunicorn (2 sync workers) on 127.0.0.1 with bench/settings.py, whose URLconf adds
 /ceiling/... views running the same queries through psycopg and orjson (bench/urls.py). For
-each scenario it sends a bounded number of requests at a fixed concurrency, first to the API,
-then to its ceiling, and prints p50, p95, throughput and the ratio of the two throughputs.
+each scenario it sends a bounded number of requests at a fixed concurrency to the API and as
+many to its ceiling, in alternating slices, and prints p50, p95, throughput and the ratio of
+the two throughputs.
 
     make seed-scale   # once: 100,000 vacancies, 1,000,000 candidates, 3,000,000 applications
     make bench-api    # BENCH_REQUESTS (400) per scenario, BENCH_CONCURRENCY (4)
@@ -25,6 +26,7 @@ RESULTS = ROOT / "bench" / "results" / "api.json"
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WARMUP = 20
+ROUNDS = 4  # API and ceiling alternate in this many slices of REQUESTS / ROUNDS each
 # BENCH_SCENARIOS=shortlist,candidate_list runs only those (results are still written).
 ONLY = [name for name in os.environ.get("BENCH_SCENARIOS", "").split(",") if name]
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -114,9 +116,9 @@ def scenarios(context: dict) -> dict[str, tuple[list[str], list[str]]]:
     }  # fmt: skip
 
 
-def run(paths: list[str], token: str | None, total: int) -> dict:
+def run(paths: list[str], token: str | None, total: int) -> tuple[list[float], list[str], float]:
     """`total` GETs over `paths` from CONCURRENCY threads, each on its own keep-alive
-    connection; returns p50/p95 (ms), throughput (requests/s) and errors."""
+    connection; returns the latencies (s), the errors and the wall time (s)."""
     latencies: list[float] = []
     errors: list[str] = []
     counter = iter(range(total))
@@ -147,16 +149,31 @@ def run(paths: list[str], token: str | None, total: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "requests": total,
-        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
-        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
-        "throughput_rps": round(total / wall, 1),
-        "errors": len(errors),
-        "first_error": errors[0] if errors else None,
-    }
+    return latencies, errors, time.perf_counter() - started
+
+
+def measure(api: tuple[list[str], str], ceiling: tuple[list[str], None]) -> tuple[dict, dict]:
+    """REQUESTS to the API and as many to its ceiling, in ROUNDS alternating slices, so a
+    shared machine's drift (other jobs, CPU clock) weighs on both alike; p50/p95 (ms),
+    throughput (requests/s) and errors of each."""
+    results = {"api": ([], [], 0.0), "ceiling": ([], [], 0.0)}
+    for _ in range(ROUNDS):
+        for name, (paths, token) in (("api", api), ("ceiling", ceiling)):
+            latencies, errors, wall = run(paths, token, REQUESTS // ROUNDS)
+            done = results[name]
+            results[name] = (done[0] + latencies, done[1] + errors, done[2] + wall)
+    summaries = []
+    for latencies, errors, wall in results.values():
+        latencies.sort()
+        summaries.append({
+            "requests": len(latencies),
+            "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+            "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1),
+            "throughput_rps": round(len(latencies) / wall, 1),
+            "errors": len(errors),
+            "first_error": errors[0] if errors else None,
+        })  # fmt: skip
+    return summaries[0], summaries[1]
 
 
 def start_gunicorn() -> subprocess.Popen:
@@ -189,9 +206,8 @@ def main() -> None:
             print(f"running {name}: {REQUESTS} requests at concurrency {CONCURRENCY} ...",
                   file=sys.stderr)  # fmt: skip
             run(api_paths, context["token"], WARMUP)
-            api = run(api_paths, context["token"], REQUESTS)
             run(ceiling_paths, None, WARMUP)
-            ceiling = run(ceiling_paths, None, REQUESTS)
+            api, ceiling = measure((api_paths, context["token"]), (ceiling_paths, None))
             ratio = round(api["throughput_rps"] / ceiling["throughput_rps"], 2)
             results[name] = {"api": api, "ceiling": ceiling, "ratio": ratio}
             print(f"  api p95 {api['p95_ms']} ms, {api['throughput_rps']} req/s; ceiling "
