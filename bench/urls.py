@@ -11,7 +11,7 @@ from api.serializers.applications import APPLICATION_BODIES
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
 from recruitment import matching
-from recruitment.eligibility import LEVEL_ORDINALS
+from recruitment.candidate_search import SPELLINGS_AT_LEAST
 from recruitment.enums import Role
 
 # The API's statement for a page of vacancies: each row's JSON built by PostgreSQL.
@@ -41,30 +41,24 @@ def vacancy_detail(request, pk):
         return HttpResponse(cursor.fetchone()[1], content_type="application/json")
 
 
-LEVELS_B2 = [
-    (scale, level)
-    for scale, levels in LEVEL_ORDINALS.items()
-    for level, ordinal in levels.items()
-    if ordinal >= LEVEL_ORDINALS["cefr"]["b2"]
-]
-
-
 def candidate_list(request):
     """The API's page statement (profiles with their nested lists built as JSON), then the
     access log's append of the page's reads, as the API does."""
     limit = int(request.GET.get("limit", 50))
     language = request.GET["language"]
-    scales = [scale for scale, _ in LEVELS_B2]
-    levels = [level.upper() if scale != "inspira" else level for scale, level in LEVELS_B2]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, user_id, ({PROFILE_BODY})::text FROM recruitment_candidateprofile "
             "WHERE citizenships @> ARRAY[%s]::varchar[] AND EXISTS ("
-            "SELECT 1 FROM recruitment_languageskill l JOIN unnest(%s::text[], %s::text[]) "
-            "AS ok(scale, level) ON ok.scale = l.scale AND ok.level = l.level "
-            "WHERE l.profile_id = recruitment_candidateprofile.id AND l.language = %s) "
-            "ORDER BY id DESC LIMIT %s",
-            [request.GET["citizenship"], scales, levels, language, limit + 1],
+            "SELECT 1 FROM recruitment_languageskill l "
+            "WHERE l.profile_id = recruitment_candidateprofile.id AND l.language = %s "
+            "AND l.scale || ':' || l.level = ANY(%s)) ORDER BY id DESC LIMIT %s",
+            [
+                request.GET["citizenship"],
+                language,
+                SPELLINGS_AT_LEAST[request.GET["language_level"].lower()],
+                limit + 1,
+            ],
         )  # nosec B608
         rows = cursor.fetchall()[:limit]
         cursor.execute(

@@ -47,55 +47,6 @@ class VacancySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def to_representation(self, vacancy):
-        """The fields above written out by hand: lists of vacancies are hot, and DRF's field
-        machinery costs about five times as much per row (same output, checked by the API
-        tests' whole-body assertions)."""
-        scheme = vacancy.scheme
-        return {
-            "id": vacancy.pk,
-            "title": vacancy.title,
-            "reference": vacancy.reference,
-            "organisation": vacancy.organisation.slug,
-            "scheme": scheme.code if scheme is not None else None,
-            "grade": vacancy.grade,
-            "grade_raw": vacancy.grade_raw,
-            "category": vacancy.category,
-            "contract_type": vacancy.contract_type,
-            "number_of_posts": vacancy.number_of_posts,
-            "opens_at": _instant(vacancy.opens_at),
-            "closes_at": _instant(vacancy.closes_at),
-            "closes_at_raw": vacancy.closes_at_raw,
-            "closes_at_zone": vacancy.closes_at_zone,
-            "closes_at_status": vacancy.closes_at_status,
-            "duty_stations": [
-                {"id": station.pk, "city": station.city, "country": station.country.code}
-                for station in vacancy.duty_stations.all()
-            ],
-            "status": vacancy.status,
-            "funding_status": vacancy.funding_status,
-            "planned_start_date": _day(vacancy.planned_start_date),
-            "planned_end_date": _day(vacancy.planned_end_date),
-            "modality": vacancy.modality,
-            "skills": vacancy.skills,
-            "required_languages": vacancy.required_languages,
-            "blind_review": vacancy.blind_review,
-            "description": vacancy.description,
-            "sources": [
-                {
-                    "feed": source.feed_id,
-                    "kind": source.feed.kind,
-                    "external_id": source.external_id,
-                    "url": source.url,
-                    "first_seen_at": _instant(source.first_seen_at),
-                    "last_seen_at": _instant(source.last_seen_at),
-                }
-                for source in vacancy.sources.all()
-            ],
-            "created_at": _instant(vacancy.created_at),
-            "updated_at": _instant(vacancy.updated_at),
-        }
-
 
 V = "recruitment_vacancy"
 

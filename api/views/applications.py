@@ -85,13 +85,14 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise
 
     def _body(self):
-        return body_column(APPLICATION_BODIES[role_of(self.request)])
+        """What ApplicationSerializer shows the caller's role, as SQL (api.json_rows)."""
+        return APPLICATION_BODIES[role_of(self.request)]
 
     def list(self, request, *args, **kwargs):
         # One statement per page: PostgreSQL builds each application's JSON for the caller's
         # role (api.json_rows); no model instance, no per-row serializer.
         queryset = self.filter_queryset(selectors.application_scope(user=request.user))
-        page = paginated_rows(self, queryset, APPLICATION_BODIES[role_of(request)])
+        page = paginated_rows(self, queryset, self._body())
         return self.get_paginated_response(fragments(page))
 
     def _respond(self, application_id, http_status=status.HTTP_200_OK):
@@ -99,7 +100,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         try:
             row = (
                 selectors.application_scope(user=self.request.user).filter(pk=application_id)
-                .values("version", body=self._body()).first()
+                .values("version", body=body_column(self._body())).first()
             )  # fmt: skip
         except (TypeError, ValueError):  # not an id
             row = None
