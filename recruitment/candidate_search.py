@@ -1,7 +1,7 @@
 """Conditions of the recruiters' candidate filters, each one SQL condition on a profile (no
 per-row Python), so a filtered page over a million profiles stays one query."""
 
-from django.db.models import BooleanField, Exists, FloatField, OuterRef, QuerySet
+from django.db.models import BooleanField, FloatField, QuerySet
 from django.db.models.expressions import RawSQL
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
@@ -14,7 +14,8 @@ DAYS_PER_YEAR = 365
 # Days worked, jobs summed (an ongoing job runs to today), from the profile's match facts.
 # Overlaps count twice here, unlike the eligibility rules, which merge them: this is a filter
 # and ranking signal, not a decision.
-EXPERIENCE_DAYS_SQL = experience_days_sql("recruitment_candidateprofile")
+PROFILE = CandidateProfile._meta.db_table
+EXPERIENCE_DAYS_SQL = experience_days_sql(PROFILE)
 
 
 def _spellings_at_least(level: str) -> list[str]:
@@ -33,25 +34,38 @@ def _spellings_at_least(level: str) -> list[str]:
 SPELLINGS_AT_LEAST = {level: _spellings_at_least(level) for level in LEVEL_ORDINALS[CEFR]}
 
 
-def speaks(language: str, *, at_least: str | None = None) -> Exists:
+def _exists(sql: str, params: list[object]) -> RawSQL:
+    """`EXISTS (sql)` as a condition on a top-level profile queryset, whose row the SQL names
+    `recruitment_candidateprofile` (Django's alias for a query's own table). Written as SQL:
+    resolving and compiling an `Exists` over a queryset cost about 1 ms on every request
+    (a filtered candidate page: 2.05 ms to build and compile, 0.96 ms with these)."""
+    # bandit B611, accepted 2026-11-28: the SQL texts below are constants; values are params.
+    return RawSQL(f"EXISTS ({sql})", params, output_field=BooleanField())  # nosec B611
+
+
+def speaks(language: str, *, at_least: str | None = None) -> RawSQL:
     """The candidate declares `language` (any skill), at `at_least` (CEFR) or above if given
-    (one array test, not a condition per scale: this filter is built on every request)."""
-    skills = LanguageSkill.objects.filter(profile_id=OuterRef("pk"), language=language)
-    if at_least:
-        skills = skills.filter(
-            RawSQL(
-                "scale || ':' || level = ANY(%s)",
-                [SPELLINGS_AT_LEAST[at_least.lower()]],
-                output_field=BooleanField(),
-            )
-        )
-    return Exists(skills)
+    (one array test, not a condition per scale)."""
+    sql = (
+        f"SELECT 1 FROM {LanguageSkill._meta.db_table} l WHERE l.language = %s "
+        f"AND l.profile_id = {PROFILE}.id"
+    )
+    if not at_least:
+        return _exists(sql, [language])
+    return _exists(
+        f"{sql} AND l.scale || ':' || l.level = ANY(%s)",
+        [language, SPELLINGS_AT_LEAST[at_least.lower()]],
+    )
 
 
-def holds_degree(level: str) -> Exists:
+def holds_degree(level: str) -> RawSQL:
     """The candidate holds a degree of `level` or higher."""
     levels = [name for name, rank in DEGREE_RANK.items() if rank >= DEGREE_RANK[level]]
-    return Exists(Education.objects.filter(profile_id=OuterRef("pk"), level__in=levels))
+    return _exists(
+        f"SELECT 1 FROM {Education._meta.db_table} e WHERE e.profile_id = {PROFILE}.id "
+        "AND e.level = ANY(%s)",
+        [levels],
+    )
 
 
 def with_experience(
@@ -63,14 +77,12 @@ def with_experience(
     return queryset.alias(experience_days=days).filter(experience_days__gte=years * DAYS_PER_YEAR)
 
 
-def eligible_applicant_of(vacancy_id: int) -> Exists:
+def eligible_applicant_of(vacancy_id: int) -> RawSQL:
     """The candidate applied to the vacancy and passed its rules when applying (the stored,
     versioned eligibility snapshot; evaluating the rules afresh for every profile is not a
     filter a list can afford)."""
-    return Exists(
-        Application.objects.filter(
-            candidate_id=OuterRef("pk"),
-            vacancy_id=vacancy_id,
-            eligibility_snapshot__eligible=True,
-        )
+    return _exists(
+        f"SELECT 1 FROM {Application._meta.db_table} a WHERE a.vacancy_id = %s "
+        f"AND a.candidate_id = {PROFILE}.id AND a.eligible",
+        [vacancy_id],
     )
