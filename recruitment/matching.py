@@ -33,6 +33,8 @@ GRADE_MINIMUM_YEARS: dict[str, int] = {
     "UNV": 2, "CONSULTANT": 5, "INTERN": 0,
 }  # fmt: skip
 LANGUAGE_MINIMUM_ORDINAL = LEVEL_ORDINALS["cefr"]["b1"]
+# What the ranking reads of the vacancy.
+VACANCY_FIELDS = ("id", "grade", "skills", "required_languages", "scheme_id")
 FULL_DEGREE_RANK = DEGREE_RANK["master"]
 
 # One statement, one row per applicant: the application and its profile's match facts (kept

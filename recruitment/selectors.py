@@ -88,10 +88,13 @@ def vacancy_scope(*, user: Caller) -> QuerySet[Vacancy]:
 
 def vacancy_list(*, user: Caller) -> QuerySet[Vacancy]:
     """vacancy_scope as model instances, with what their representation reads."""
+    return _vacancy_instances(vacancy_scope(user=user))
+
+
+def _vacancy_instances(queryset: QuerySet[Vacancy]) -> QuerySet[Vacancy]:
     # The search vector is for WHERE clauses only; loading it would ship kilobytes per row.
     return (
-        vacancy_scope(user=user)
-        .defer("search_vector")
+        queryset.defer("search_vector")
         .select_related("organisation", "scheme")
         .prefetch_related(
             Prefetch("duty_stations", queryset=DutyStation.objects.order_by("id")),
@@ -108,14 +111,20 @@ def vacancy_feed_list() -> QuerySet[Vacancy]:
     return vacancy_list(user=AnonymousUser())
 
 
-def vacancy_editable_list(*, user: Caller) -> QuerySet[Vacancy]:
-    """Vacancies the caller may change: their organisation's for partners, all for staff."""
+def vacancy_editable_scope(*, user: Caller) -> QuerySet[Vacancy]:
+    """Vacancies the caller may change: their organisation's for partners, all for staff.
+    Only the scope (see vacancy_editable_list)."""
     role = role_of(user)
     if role in (Role.RECRUITER, Role.ADMIN):
-        return vacancy_list(user=user)
+        return Vacancy.objects.all()
     if role == Role.PARTNER:
-        return vacancy_list(user=user).filter(organisation_id__in=_member_organisation_ids(user))
+        return Vacancy.objects.filter(organisation_id__in=_member_organisation_ids(user))
     return Vacancy.objects.none()
+
+
+def vacancy_editable_list(*, user: Caller) -> QuerySet[Vacancy]:
+    """vacancy_editable_scope as model instances, with what their representation reads."""
+    return _vacancy_instances(vacancy_editable_scope(user=user))
 
 
 def candidate_profile_scope(*, user: Caller) -> QuerySet[CandidateProfile]:
@@ -292,6 +301,6 @@ def document_list(*, user: Caller) -> QuerySet[Document]:
 def vacancy_shortlist(*, user: Caller, vacancy: Vacancy, limit: int) -> matching.Shortlist:
     """The vacancy's applicants ranked by match score, as far as the caller may see them:
     all active applications for recruiters and admins, only those nominated to the partner's
-    organisation for its members (the vacancy itself must come from vacancy_editable_list)."""
+    organisation for its members (the vacancy itself must come from vacancy_editable_scope)."""
     nominated_only = role_of(user) not in (Role.RECRUITER, Role.ADMIN)
     return matching.shortlist_rank(vacancy=vacancy, limit=limit, nominated_only=nominated_only)

@@ -20,7 +20,7 @@ from api.serializers.vacancies import (
     VacancySerializer,
     VacancyWriteSerializer,
 )
-from recruitment import selectors, services
+from recruitment import matching, selectors, services
 from recruitment.enums import Role, VacancyStatus
 from recruitment.models import Vacancy
 from workflows.feeds.outward import job_posting
@@ -47,8 +47,10 @@ class VacancyViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action in ("list", "retrieve"):  # rows built by PostgreSQL: the scope only
             return selectors.vacancy_scope(user=self.request.user)
-        if self.action == "shortlist":  # only the vacancy's own columns are read
-            return selectors.vacancy_editable_list(user=self.request.user).prefetch_related(None)
+        if self.action == "shortlist":  # only what the ranking reads
+            return selectors.vacancy_editable_scope(user=self.request.user).only(
+                *matching.VACANCY_FIELDS
+            )
         if self.action in ("update", "partial_update", "publish", "close"):
             return selectors.vacancy_editable_list(user=self.request.user)
         return selectors.vacancy_list(user=self.request.user)
