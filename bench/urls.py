@@ -1,11 +1,19 @@
 """Bench-only URLconf: the API, plus /ceiling/... views that run the same queries as each
-benchmarked endpoint through psycopg and render them with orjson, with no DRF, no ORM and no
-authentication. Their throughput is the ceiling each endpoint's ratio is measured against."""
+benchmarked endpoint through psycopg and render them with orjson, with no DRF and no ORM. Their
+throughput is the ceiling each endpoint's ratio is measured against.
+
+Sent a bearer token, a ceiling view first runs the statements the API runs for every
+authenticated request (the token's look-up and the rate-limit count, `admitted`); sent none, it
+runs the endpoint's page statements only (the bench reports that ratio as `page_only`)."""
+
+import functools
 
 import orjson
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils import timezone
 
 from api.serializers.applications import APPLICATION_BODIES
 from api.serializers.candidates import PROFILE_BODY
@@ -13,15 +21,59 @@ from api.serializers.vacancies import VACANCY_BODY
 from recruitment import matching
 from recruitment.candidate_search import SPELLINGS_AT_LEAST
 from recruitment.enums import Role
+from recruitment.models.users import hash_token
+from recruitment.ratelimits import Rate, rate_limit_hits
+from recruitment.selectors import TOKEN_FIELDS, TOKEN_SQL, TOKEN_USER_FIELDS
 
 # The API's statement for a page of vacancies: each row's JSON built by PostgreSQL.
 VACANCY_SELECT = f"SELECT id, ({VACANCY_BODY})::text FROM recruitment_vacancy"  # nosec B608
+
+
+# Where the token's row holds what the API checks.
+EXPIRES, REVOKED = TOKEN_FIELDS.index("expires_at"), TOKEN_FIELDS.index("revoked_at")
+USER_ID = len(TOKEN_FIELDS) + TOKEN_USER_FIELDS.index("id")
+USER_ACTIVE = len(TOKEN_FIELDS) + TOKEN_USER_FIELDS.index("is_active")
+
+
+def admitted(view):
+    """The API's statements before any page, when a bearer token is sent: the token and its
+    user by the token's hash (selectors.TOKEN_SQL), then the caller's and the IP's rate-limit
+    counts in one upsert (ratelimits.rate_limit_hits); 401 or 429 as the API answers."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        header = request.headers.get("Authorization")
+        if header is not None:
+            now = timezone.now()
+            with connection.cursor() as cursor:
+                cursor.execute(TOKEN_SQL, [hash_token(header.partition(" ")[2])])
+                row = cursor.fetchone()
+            if (
+                row is None
+                or row[REVOKED] is not None
+                or row[EXPIRES] <= now
+                or not (row[USER_ACTIVE])
+            ):
+                return HttpResponse(status=401)
+            if not settings.RATE_LIMITS_ENABLED:
+                return view(request, *args, **kwargs)
+            hits = rate_limit_hits(
+                limits=[(f"caller:user:{row[USER_ID]}", Rate.parse(settings.RATE_LIMIT_CALLER)),
+                        (f"ip:{request.META['REMOTE_ADDR']}", Rate.parse(settings.RATE_LIMIT_IP))],
+                now=now,
+            )  # fmt: skip
+            if not all(hit.allowed for hit in hits):
+                return HttpResponse(status=429)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _json(body) -> HttpResponse:
     return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
+@admitted
 def vacancy_search(request):
     limit = int(request.GET.get("limit", 50))
     with connection.cursor() as cursor:
@@ -35,12 +87,14 @@ def vacancy_search(request):
     return _json({"next": None, "previous": None, "results": bodies})
 
 
+@admitted
 def vacancy_detail(request, pk):
     with connection.cursor() as cursor:
         cursor.execute(f"{VACANCY_SELECT} WHERE id = %s", [pk])  # nosec B608
         return HttpResponse(cursor.fetchone()[1], content_type="application/json")
 
 
+@admitted
 def candidate_list(request):
     """The API's page statement (profiles with their nested lists built as JSON), then the
     access log's append of the page's reads, as the API does."""
@@ -49,9 +103,9 @@ def candidate_list(request):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, user_id, ({PROFILE_BODY})::text FROM recruitment_candidateprofile "
-            "WHERE citizenships @> ARRAY[%s]::varchar[] AND EXISTS ("
+            "WHERE citizenships @> ARRAY[%s]::varchar(2)[] AND EXISTS ("
             "SELECT 1 FROM recruitment_languageskill l "
-            "WHERE l.profile_id = recruitment_candidateprofile.id AND l.language = %s "
+            "WHERE l.language = %s AND l.profile_id = recruitment_candidateprofile.id "
             "AND l.scale || ':' || l.level = ANY(%s)) ORDER BY id DESC LIMIT %s",
             [
                 request.GET["citizenship"],
@@ -72,6 +126,7 @@ def candidate_list(request):
                   "results": [orjson.Fragment(body) for _, _, body in rows]})  # fmt: skip
 
 
+@admitted
 def shortlist(request, pk):
     limit = int(request.GET.get("limit", 50))
     components = ["eligibility", "languages", "experience", "education", "skills", "duty_station"]
@@ -113,6 +168,7 @@ def shortlist(request, pk):
     )
 
 
+@admitted
 def applications_of_vacancy(request):
     limit = int(request.GET.get("limit", 50))
     with connection.cursor() as cursor:

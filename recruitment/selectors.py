@@ -32,12 +32,13 @@ def role_of(user: Caller) -> str | None:
     return getattr(user, "role", None) if user.is_authenticated else None
 
 
-_TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
-# bandit B608, accepted 2026-11-28: column names from the models' metadata only.
-_TOKEN_SQL = (
-    f"SELECT {', '.join(f't.{name}' for name in _TOKEN_FIELDS)}, "  # nosec B608
-    f"{', '.join(f'u.{name}' for name in _USER_FIELDS)} "
+TOKEN_FIELDS = [field.attname for field in ApiToken._meta.concrete_fields]
+TOKEN_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
+# The token's columns, then its user's. bandit B608, accepted 2026-11-28: column names from the
+# models' metadata only.
+TOKEN_SQL = (
+    f"SELECT {', '.join(f't.{name}' for name in TOKEN_FIELDS)}, "  # nosec B608
+    f"{', '.join(f'u.{name}' for name in TOKEN_USER_FIELDS)} "
     f"FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id "
     "WHERE t.key_hash = %s"
 )
@@ -47,13 +48,13 @@ def api_token_with_user(*, key_hash: str) -> ApiToken | None:
     """The login token with this hash, its user loaded, or None. Every authenticated request
     runs it: one plain statement, so no query is built and compiled each time."""
     with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL, [key_hash])
+        cursor.execute(TOKEN_SQL, [key_hash])
         row = cursor.fetchone()
     if row is None:
         return None
-    split = len(_TOKEN_FIELDS)
-    token = ApiToken.from_db(connection.alias, _TOKEN_FIELDS, row[:split])
-    token.user = User.from_db(connection.alias, _USER_FIELDS, row[split:])
+    split = len(TOKEN_FIELDS)
+    token = ApiToken.from_db(connection.alias, TOKEN_FIELDS, row[:split])
+    token.user = User.from_db(connection.alias, TOKEN_USER_FIELDS, row[split:])
     return token
 
 
