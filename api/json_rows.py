@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import orjson
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 
 
 def instant(column: str) -> str:
@@ -58,6 +59,19 @@ def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict
     ordering = view.paginator.get_ordering(view.request, queryset, view)
     fields = dict.fromkeys(["id", *(field.lstrip("-") for field in ordering), *also])
     return view.paginate_queryset(queryset.values(*fields, body=body_column(body)))
+
+
+def row_by_id(queryset: QuerySet, pk: object, body: str, *also: str) -> dict:
+    """The row of `queryset` with id `pk` as `body` (JSON text) and the fields in `also`, in
+    one statement; Http404 when the id is not in the queryset (the caller's scope) or is not
+    an id at all."""
+    try:
+        row = queryset.filter(pk=pk).values(*also, body=body_column(body)).first()
+    except (TypeError, ValueError):  # not an id
+        row = None
+    if row is None:
+        raise Http404
+    return row
 
 
 def fragments(rows: Iterable[dict], key: str = "body") -> list[orjson.Fragment]:

@@ -1,7 +1,6 @@
 """Applications: candidates apply and withdraw; partners see nominations; staff see all."""
 
 import orjson
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api.filters import ApplicationFilterSet
-from api.json_rows import body_column, fragments, paginated_rows
+from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of
 from api.serializers.applications import (
     APPLICATION_BODIES,
@@ -97,15 +96,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def _respond(self, application_id, http_status=status.HTTP_200_OK):
         """The application as the list shows it, with its version as the ETag (else 404)."""
-        try:
-            row = (
-                selectors.application_scope(user=self.request.user).filter(pk=application_id)
-                .values("version", body=body_column(self._body())).first()
-            )  # fmt: skip
-        except (TypeError, ValueError):  # not an id
-            row = None
-        if row is None:
-            raise Http404
+        row = row_by_id(
+            selectors.application_scope(user=self.request.user), application_id, self._body(),
+            "version",
+        )  # fmt: skip
         response = Response(orjson.Fragment(row["body"]), status=http_status)
         response["ETag"] = etag_for(row["version"])
         return response

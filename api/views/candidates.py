@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import CandidateProfileFilterSet
-from api.json_rows import body_column, fragments, paginated_rows
+from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of, roles
 from api.serializers.candidates import PROFILE_BODY, CandidateProfileSerializer
 from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
@@ -18,8 +18,6 @@ from recruitment import privacy, selectors, services
 from recruitment.enums import AccessedResource, Role
 from recruitment.models import CandidateProfile
 from workflows.privacy import candidate_erase
-
-BODY = body_column(PROFILE_BODY)  # what CandidateProfileSerializer shows, built by PostgreSQL
 
 
 class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -69,13 +67,7 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     def retrieve(self, request, *args, **kwargs):
         # The list's statement for one profile in the caller's scope (else 404), and the
         # access log: 2 queries.
-        queryset = self.get_queryset()
-        try:
-            row = queryset.filter(pk=kwargs["pk"]).values("id", "user_id", body=BODY).first()
-        except (TypeError, ValueError):  # not an id
-            row = None
-        if row is None:
-            raise Http404
+        row = row_by_id(self.get_queryset(), kwargs["pk"], PROFILE_BODY, "id", "user_id")
         self._log_reads([row])
         return Response(orjson.Fragment(row["body"]))
 

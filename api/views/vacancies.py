@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.filters import VacancyFilterSet
-from api.json_rows import body_column, fragments, paginated_rows
+from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of
 from api.serializers.vacancies import (
     VACANCY_BODY,
@@ -79,13 +79,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return Response(self._body(self.get_queryset(), kwargs["pk"]))
 
     def _body(self, queryset, vacancy_id):
-        try:
-            body = queryset.filter(pk=vacancy_id).values_list(body_column(VACANCY_BODY)).first()
-        except (TypeError, ValueError):  # not an id
-            body = None
-        if body is None:
-            raise Http404
-        return orjson.Fragment(body[0])
+        return orjson.Fragment(row_by_id(queryset, vacancy_id, VACANCY_BODY)["body"])
 
     def check_permissions(self, request):
         super().check_permissions(request)
