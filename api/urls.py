@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from oauth2_provider.views import TokenView as OAuthTokenView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import APIRootView, SimpleRouter
 
 from api.views import (
     accounts,
@@ -26,115 +26,175 @@ from api.views import (
     vacancy_feeds,
 )
 
-router = DefaultRouter()
-router.register("organisations", reference.OrganisationViewSet, basename="organisation")
-router.register("duty-stations", reference.DutyStationViewSet, basename="duty_station")
-router.register("schemes", reference.SchemeViewSet, basename="scheme")
-router.register("vacancies", vacancies.VacancyViewSet, basename="vacancy")
-router.register("candidates", candidates.CandidateProfileViewSet, basename="candidate")
-router.register("applications", applications.ApplicationViewSet, basename="application")
-router.register("feeds", feeds.FeedViewSet, basename="feed")
-router.register("placements", placements.PlacementViewSet, basename="placement")
-router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
-router.register("saved-searches", alerts.SavedSearchViewSet, basename="saved_search")
-router.register("notifications", notifications.NotificationViewSet, basename="notification")
-router.register("exports", exports.ExportJobViewSet, basename="export")
-router.register("deletions", deletions.DeletionViewSet, basename="deletion")
-router.register("documents", documents.DocumentViewSet, basename="document")
-router.register("outbox-messages", notifications.OutboxMessageViewSet, basename="outbox_message")
+
+def resource(prefix, viewset=None, basename=None, paths=()):
+    """The routes under `prefix/`: the viewset's list routes, the fixed `paths`, then the
+    viewset's detail routes (which would read `me/` as an id).
+
+    Django tests URL patterns one by one, in order. Grouped by resource, a request tests each
+    resource's prefix once and then its own resource's routes only; a router's flat list made
+    a candidate list test 55 other resources' patterns first."""
+    routes = []
+    if viewset is not None:
+        router = SimpleRouter()
+        router.register("", viewset, basename=basename)
+        routes = router.urls
+    detail = [route for route in routes if route.callback.initkwargs["detail"]]
+    listed = [route for route in routes if not route.callback.initkwargs["detail"]]
+    return path(f"{prefix}/", include([*listed, *paths, *detail]))
+
+
+RESOURCES = {  # prefix: (viewset, basename), the API root's links; hot lists first
+    "vacancies": (vacancies.VacancyViewSet, "vacancy"),
+    "candidates": (candidates.CandidateProfileViewSet, "candidate"),
+    "applications": (applications.ApplicationViewSet, "application"),
+    "organisations": (reference.OrganisationViewSet, "organisation"),
+    "duty-stations": (reference.DutyStationViewSet, "duty_station"),
+    "schemes": (reference.SchemeViewSet, "scheme"),
+    "feeds": (feeds.FeedViewSet, "feed"),
+    "placements": (placements.PlacementViewSet, "placement"),
+    "webhooks": (notifications.WebhookViewSet, "webhook"),
+    "saved-searches": (alerts.SavedSearchViewSet, "saved_search"),
+    "notifications": (notifications.NotificationViewSet, "notification"),
+    "exports": (exports.ExportJobViewSet, "export"),
+    "deletions": (deletions.DeletionViewSet, "deletion"),
+    "documents": (documents.DocumentViewSet, "document"),
+    "outbox-messages": (notifications.OutboxMessageViewSet, "outbox_message"),
+}
+
+# Each resource's fixed routes, before its viewset's.
+PATHS = {
+    "vacancies": [
+        path("feed.rss", vacancy_feeds.VacancyRssFeedView.as_view(), name="vacancy_feed_rss"),
+        path("feed.json", vacancy_feeds.VacancyJsonFeedView.as_view(), name="vacancy_feed_json"),
+        path(
+            "<int:vacancy_id>/reviewers/",
+            reviews.VacancyReviewerView.as_view(),
+            name="vacancy_reviewers",
+        ),
+        path(
+            "<int:vacancy_id>/review-queue/",
+            reviews.ReviewQueueView.as_view(),
+            name="vacancy_review_queue",
+        ),
+    ],
+    "candidates": [
+        path("me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
+        path("me/export/", privacy.ExportView.as_view(), name="candidate_export"),
+        path(
+            "me/access-log/",
+            privacy.AccessLogViewSet.as_view({"get": "list"}),
+            name="candidate_access_log",
+        ),
+        path(
+            "me/consents/",
+            privacy.ConsentViewSet.as_view({"get": "list", "post": "create"}),
+            name="candidate_consent-list",
+        ),
+        path(
+            "me/consents/<int:pk>/withdraw/",
+            privacy.ConsentViewSet.as_view({"post": "withdraw"}),
+            name="candidate_consent-withdraw",
+        ),
+        path("me/erasure/", privacy.ErasureView.as_view(), name="candidate_erasure"),
+        path(
+            "<int:candidate_id>/notes/",
+            reviews.CandidateNoteView.as_view(),
+            name="candidate_notes",
+        ),
+    ],
+    "applications": [
+        path(
+            "<int:application_id>/evaluations/",
+            reviews.ApplicationEvaluationView.as_view(),
+            name="application_evaluations",
+        ),
+        path(
+            "<int:application_id>/notes/",
+            reviews.ApplicationNoteView.as_view(),
+            name="application_notes",
+        ),
+    ],
+    "notifications": [
+        path(
+            "unsubscribe/",
+            notifications.UnsubscribeView.as_view(),
+            name="notification_unsubscribe",
+        ),
+    ],
+    "exports": [
+        path(
+            "applications.csv",
+            exports.ApplicationCsvExportView.as_view(),
+            name="export_applications_csv",
+        ),
+        path(
+            "placements.csv",
+            exports.PlacementCsvExportView.as_view(),
+            name="export_placements_csv",
+        ),
+    ],
+    "documents": [
+        path(
+            "download/<str:token>/",
+            documents.DocumentDownloadView.as_view(),
+            name="document_download",
+        ),
+    ],
+}
 
 api_v1 = [
-    # Before the router, whose format-suffix routes would read "feed.rss" as a vacancy id.
-    path("vacancies/feed.rss", vacancy_feeds.VacancyRssFeedView.as_view(), name="vacancy_feed_rss"),
-    path(
-        "vacancies/feed.json", vacancy_feeds.VacancyJsonFeedView.as_view(), name="vacancy_feed_json"
+    *(
+        resource(prefix, viewset, basename, PATHS.get(prefix, ()))
+        for prefix, (viewset, basename) in RESOURCES.items()
     ),
-    path("auth/register/", accounts.RegisterView.as_view(), name="register"),
-    path("auth/token/", accounts.TokenView.as_view(), name="token"),
-    path("auth/token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
-    path("auth/oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
+    resource(
+        "auth",
+        paths=[
+            path("register/", accounts.RegisterView.as_view(), name="register"),
+            path("token/", accounts.TokenView.as_view(), name="token"),
+            path("token/revoke/", accounts.TokenRevokeView.as_view(), name="token_revoke"),
+            path("oauth/token/", OAuthTokenView.as_view(), name="oauth_token"),
+        ],
+    ),
     path("me/", accounts.MeView.as_view(), name="me"),
-    path(
-        "exports/applications.csv",
-        exports.ApplicationCsvExportView.as_view(),
-        name="export_applications_csv",
+    resource(
+        "reports",
+        paths=[
+            path("annual/", reports.AnnualReportView.as_view(), name="report_annual"),
+            path("funnel/", reports.FunnelReportView.as_view(), name="report_funnel"),
+            path(
+                "demographics/",
+                reports.DemographicsReportView.as_view(),
+                name="report_demographics",
+            ),
+        ],
     ),
-    path(
-        "exports/placements.csv",
-        exports.PlacementCsvExportView.as_view(),
-        name="export_placements_csv",
+    resource(
+        "scorecard-templates",
+        paths=[
+            path(
+                "",
+                reviews.ScorecardTemplateViewSet.as_view({"get": "list", "post": "create"}),
+                name="scorecard_template-list",
+            ),
+            path(
+                "<int:pk>/",
+                reviews.ScorecardTemplateViewSet.as_view({"get": "retrieve"}),
+                name="scorecard_template-detail",
+            ),
+        ],
     ),
-    path("reports/annual/", reports.AnnualReportView.as_view(), name="report_annual"),
-    path("reports/funnel/", reports.FunnelReportView.as_view(), name="report_funnel"),
+    # The root: a link to each resource's list.
     path(
-        "reports/demographics/",
-        reports.DemographicsReportView.as_view(),
-        name="report_demographics",
+        "",
+        APIRootView.as_view(
+            api_root_dict={
+                prefix: f"{basename}-list" for prefix, (_, basename) in RESOURCES.items()
+            }
+        ),
+        name="api-root",
     ),
-    path(
-        "notifications/unsubscribe/",
-        notifications.UnsubscribeView.as_view(),
-        name="notification_unsubscribe",
-    ),
-    path("candidates/me/", candidates.MyCandidateProfileView.as_view(), name="candidate_me"),
-    path("candidates/me/export/", privacy.ExportView.as_view(), name="candidate_export"),
-    path(
-        "candidates/me/access-log/",
-        privacy.AccessLogViewSet.as_view({"get": "list"}),
-        name="candidate_access_log",
-    ),
-    path(
-        "candidates/me/consents/",
-        privacy.ConsentViewSet.as_view({"get": "list", "post": "create"}),
-        name="candidate_consent-list",
-    ),
-    path(
-        "candidates/me/consents/<int:pk>/withdraw/",
-        privacy.ConsentViewSet.as_view({"post": "withdraw"}),
-        name="candidate_consent-withdraw",
-    ),
-    path("candidates/me/erasure/", privacy.ErasureView.as_view(), name="candidate_erasure"),
-    path(
-        "documents/download/<str:token>/",
-        documents.DocumentDownloadView.as_view(),
-        name="document_download",
-    ),
-    path(
-        "scorecard-templates/",
-        reviews.ScorecardTemplateViewSet.as_view({"get": "list", "post": "create"}),
-        name="scorecard_template-list",
-    ),
-    path(
-        "scorecard-templates/<int:pk>/",
-        reviews.ScorecardTemplateViewSet.as_view({"get": "retrieve"}),
-        name="scorecard_template-detail",
-    ),
-    path(
-        "vacancies/<int:vacancy_id>/reviewers/",
-        reviews.VacancyReviewerView.as_view(),
-        name="vacancy_reviewers",
-    ),
-    path(
-        "vacancies/<int:vacancy_id>/review-queue/",
-        reviews.ReviewQueueView.as_view(),
-        name="vacancy_review_queue",
-    ),
-    path(
-        "applications/<int:application_id>/evaluations/",
-        reviews.ApplicationEvaluationView.as_view(),
-        name="application_evaluations",
-    ),
-    path(
-        "applications/<int:application_id>/notes/",
-        reviews.ApplicationNoteView.as_view(),
-        name="application_notes",
-    ),
-    path(
-        "candidates/<int:candidate_id>/notes/",
-        reviews.CandidateNoteView.as_view(),
-        name="candidate_notes",
-    ),
-    path("", include(router.urls)),
 ]
 
 urlpatterns = [
