@@ -11,6 +11,7 @@ microseconds only when there are any (`instant`), dates as ISO-8601, decimals as
 (tests/api/test_json_rows.py compares them with the serializers field for field).
 """
 
+import functools
 from collections.abc import Iterable
 
 import orjson
@@ -46,10 +47,13 @@ def json_list(source: str, order_by: str, **fields: str) -> str:
     )
 
 
+@functools.cache
 def body_column(sql: str) -> RawSQL:
     """The body as JSON text (psycopg hands text over without parsing it), as a column of a
     top-level queryset over the table the SQL names (Django's alias for a query's own table is
-    the table's name)."""
+    the table's name). One expression per body, kept: a query resolves a copy of it, and the
+    copies share what Django works out once per expression (its hash, which compiling the
+    ORDER BY needs and which costs an `inspect` signature binding)."""
     return RawSQL(f"({sql})::text", [], output_field=TextField())  # nosec B611: constant SQL
 
 
