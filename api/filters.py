@@ -5,7 +5,6 @@ from datetime import UTC
 
 import django_filters as filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django_filters.fields import IsoDateTimeField
@@ -40,7 +39,7 @@ from recruitment.models import (
     Placement,
     Vacancy,
 )
-from recruitment.vacancy_search import SEARCH_CONFIG, SEARCH_FIELDS, vacancy_search
+from recruitment.vacancy_search import SEARCH_FIELDS, vacancy_search
 
 CEFR_LEVELS = [(level, level) for level in ("A1", "A2", "B1", "B2", "C1", "C2")]
 
@@ -111,6 +110,22 @@ class _FieldsCopiedShallowly(dict):
         }
 
 
+class _SentFieldsForm(forms.Form):
+    """A filter form bound to query parameters validates the filters that were sent only. An
+    absent filter is not filtered on: its field would clean to an empty value, so the form
+    skips copying, cleaning and handing it on (a vacancy search sends 2 of 20)."""
+
+    def __init__(self, data=None, *args, prefix=None, **kwargs):
+        if data is not None:
+            fields = type(self).base_fields
+            self.base_fields = _FieldsCopiedShallowly(
+                (name, field)
+                for name, field in fields.items()
+                if (f"{prefix}-{name}" if prefix else name) in data
+            )
+        super().__init__(data, *args, prefix=prefix, **kwargs)
+
+
 class UpdatedSinceFilterSet(filters.FilterSet):
     """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter.
 
@@ -149,7 +164,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
             form_class = None
             if not per_request:
                 fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
-                form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+                form_class = type(f"{cls.__name__}Form", (_SentFieldsForm, cls._meta.form), fields)
                 form_class.base_fields = _FieldsCopiedShallowly(form_class.base_fields)
             cls._form_class = form_class
         return cls._form_class
@@ -233,12 +248,12 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
 
 class CandidateProfileFilterSet(UpdatedSinceFilterSet):
     q = filters.CharFilter(
-        method="filter_q", max_length=200,
+        method="filter_nothing", max_length=200,
         label="Full-text search of skills, experience titles and education.",
     )  # fmt: skip
-    citizenship = filters.CharFilter(method="filter_citizenship", label="ISO alpha-2 code.")
+    citizenship = filters.CharFilter(method="filter_nothing", label="ISO alpha-2 code.")
     language = filters.CharFilter(
-        method="filter_language", max_length=3,
+        method="filter_nothing", max_length=3,
         label="ISO 639-1 code of a declared language (any skill).",
     )  # fmt: skip
     language_level = filters.ChoiceFilter(
@@ -247,15 +262,15 @@ class CandidateProfileFilterSet(UpdatedSinceFilterSet):
         "eligibility rules' common scale.",
     )  # fmt: skip
     degree_level = filters.ChoiceFilter(
-        choices=DegreeLevel.choices, method="filter_degree",
+        choices=DegreeLevel.choices, method="filter_nothing",
         label="Holds a degree of at least this level.",
     )  # fmt: skip
     min_years_experience = filters.NumberFilter(
-        method="filter_experience", min_value=0, max_value=60,
+        method="filter_nothing", min_value=0, max_value=60,
         label="At least this many years of professional experience (jobs summed).",
     )  # fmt: skip
     eligible_for = filters.NumberFilter(
-        method="filter_eligible_for", min_value=1,
+        method="filter_nothing", min_value=1,
         label="Applied to this vacancy and passed its eligibility rules (as stored on the "
         "application when it was made).",
     )  # fmt: skip
@@ -264,28 +279,12 @@ class CandidateProfileFilterSet(UpdatedSinceFilterSet):
         model = CandidateProfile
         fields = ["citizenship", "language"]
 
-    def filter_q(self, queryset, name, value):
-        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        return queryset.filter(search_vector=query)
-
-    def filter_citizenship(self, queryset, name, value):
-        return queryset.filter(citizenships__contains=[value.upper()])
-
-    def filter_language(self, queryset, name, value):
-        level = self.form.cleaned_data.get("language_level") or None
-        return queryset.filter(candidate_search.speaks(value.lower(), at_least=level))
-
-    def filter_degree(self, queryset, name, value):
-        return queryset.filter(candidate_search.holds_degree(value))
-
-    def filter_experience(self, queryset, name, value):
-        return candidate_search.with_experience(queryset, years=float(value))
-
-    def filter_eligible_for(self, queryset, name, value):
-        return queryset.filter(candidate_search.eligible_applicant_of(int(value)))
+    def filter_queryset(self, queryset):
+        """Through recruitment.candidate_search: every criterion a condition of one filter."""
+        return candidate_search.candidate_search(queryset, self.form.cleaned_data)
 
     def filter_nothing(self, queryset, name, value):
-        return queryset  # read by filter_language
+        return queryset  # applied by filter_queryset
 
     def is_valid(self):
         valid = super().is_valid()

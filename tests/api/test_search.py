@@ -16,6 +16,7 @@ from tests.factories import (
     make_duty_station,
     make_organisation,
     make_placement,
+    make_scheme,
     make_user,
     make_vacancy,
 )
@@ -114,6 +115,38 @@ def test_vacancy_filters_category_modality_language_open(anonymous, organisation
     assert ids(anonymous.get(VACANCIES, {"language": "fr"})) == [remote.pk]
     assert ids(anonymous.get(VACANCIES, {"open": "true"})) == [hybrid.pk, remote.pk]
     assert ids(anonymous.get(VACANCIES, {"open": "false"})) == [past.pk]
+
+
+def test_vacancy_filters_all_at_once(anonymous, organisation_x):
+    """Many criteria in one request: only the vacancy that meets all of them; each other
+    vacancy misses exactly one."""
+    jpo = make_scheme(code="jpo")
+    juba = make_duty_station(city="Juba", country="SS")
+    DutyStationClassification.objects.create(
+        duty_station=juba, hardship="E", family_status="non_family", effective_from=date(2020, 1, 1)
+    )
+    wanted = {"title": "Nutrition Specialist", "scheme": jpo, "grade": "P-2",
+              "category": "Programme", "modality": Modality.ON_SITE,
+              "required_languages": ["en", "fr"]}  # fmt: skip
+    match = make_vacancy(organisation=organisation_x, **wanted)
+    misses = [
+        make_vacancy(organisation=organisation_x, **{**wanted, "title": "Logistics Officer"}),
+        make_vacancy(organisation=organisation_x, **{**wanted, "grade": "P-4"}),
+        make_vacancy(organisation=organisation_x, **{**wanted, "required_languages": ["en"]}),
+        make_vacancy(organisation=organisation_x, **{**wanted, "scheme": None}),
+        make_vacancy(organisation=organisation_x, closes_in=timedelta(days=-1), **wanted),
+        make_vacancy(organisation=make_organisation(slug="wfp"), **wanted),
+        make_vacancy(organisation=organisation_x, **wanted),  # not in Juba
+    ]
+    for vacancy in [match, *misses[:-1]]:
+        vacancy.duty_stations.set([juba])
+    criteria = {"q": "nutrition", "organisation": organisation_x.slug, "scheme": "jpo",
+                "grade": ["P-2", "P-3"], "category": "programme", "country": "ss",
+                "hardship": "E", "modality": "on_site", "open": "true", "language": "fr",
+                "closes_after": timezone.now().isoformat()}  # fmt: skip
+
+    assert ids(anonymous.get(VACANCIES, criteria)) == [match.pk]
+    assert ids(anonymous.get(VACANCIES, {**criteria, "hardship": "A"})) == []
 
 
 def test_vacancy_filters_current_hardship_and_family_status(anonymous, organisation_x):
@@ -239,6 +272,33 @@ def test_candidate_filter_eligible_for_a_vacancy(recruiter, profiles, organisati
     response = client_for(recruiter).get(CANDIDATES, {"eligible_for": vacancy.pk})
 
     assert ids(response) == [profiles["epidemiologist"].pk]
+
+
+def test_candidate_filters_all_at_once(recruiter, profiles, organisation_x):
+    """Every criterion in one request: only the profile that meets all of them, each other
+    profile missing at least one (they all speak French and applied)."""
+    vacancy = make_vacancy(organisation=organisation_x)
+    for name in profiles:
+        Application.objects.create(candidate=profiles[name], vacancy=vacancy,
+                                   eligibility_snapshot={"eligible": True})  # fmt: skip
+    for profile, citizenships in zip(
+        profiles.values(), (["NO", "SE"], ["NO"], ["NO"]), strict=True
+    ):
+        _profile(profile.user, citizenships=citizenships)
+    criteria = {"q": "public health", "citizenship": "no", "language": "fr",
+                "language_level": "B2", "degree_level": "master", "min_years_experience": 5,
+                "eligible_for": vacancy.pk}  # fmt: skip
+    client = client_for(recruiter)
+
+    assert ids(client.get(CANDIDATES, criteria)) == [profiles["epidemiologist"].pk]
+    assert ids(client.get(CANDIDATES, {**criteria, "citizenship": "SE"})) == [
+        profiles["epidemiologist"].pk
+    ]
+    assert ids(client.get(CANDIDATES, {**criteria, "citizenship": "DK"})) == []
+    assert ids(client.get(CANDIDATES, {**criteria, "q": "nutrition"})) == []
+    assert ids(client.get(CANDIDATES, {**criteria, "q": "", "min_years_experience": 0})) == [
+        profiles["newcomer"].pk, profiles["epidemiologist"].pk,
+    ]  # fmt: skip
 
 
 def test_candidate_filter_level_needs_language(recruiter, profiles):
