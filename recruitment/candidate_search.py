@@ -40,7 +40,7 @@ SPELLINGS_AT_LEAST = {level: _spellings_at_least(level) for level in LEVEL_ORDIN
 # SQL names `recruitment_candidateprofile` (Django's alias for a query's own table). Written as
 # SQL: resolving and compiling an `Exists` over a queryset cost about 1 ms on every request (a
 # filtered candidate page: 2.05 ms to build and compile, 0.96 ms with these). The text search
-# and the citizenship are answered by their GIN indexes (tests/api/test_search_plan.py).
+# is answered by its GIN index (tests/api/test_search_plan.py).
 # bandit B608, accepted 2026-11-28: table and column names from our own models; values are
 # parameters.
 SEARCH_CONFIG = "english"  # of the stored vector (migration 0006_search_and_matching)
