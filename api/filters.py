@@ -134,7 +134,8 @@ class UpdatedSinceFilterSet(filters.FilterSet):
     form class from new form fields. Filters keep no per-request state but `model`, `parent`,
     their `extra` and a `method`'s binding, so a shallow copy with those renewed does; and the
     form class is built once per FilterSet class, whose forms copy their fields shallowly,
-    unless a filter's queryset depends on the request.
+    unless a filter's queryset depends on the request. Bound to query parameters, it keeps
+    the filters that were sent only, as its form does (`_SentFieldsForm`).
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -147,6 +148,8 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         self.form_prefix = prefix
         self.filters = {}
         for name, base in self.base_filters.items():
+            if self.is_bound and (f"{prefix}-{name}" if prefix else name) not in data:
+                continue
             filter_ = copy.copy(base)
             filter_.extra = dict(base.extra)
             filter_.model, filter_.parent = queryset.model, self
