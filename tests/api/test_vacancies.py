@@ -1,6 +1,8 @@
 """API tests of /api/v1/vacancies/: scoping per role, writes, status actions, filters, paging."""
 
+from base64 import b64encode
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -1073,6 +1075,25 @@ def test_vacancy_list_is_cursor_paginated(anonymous, organisation_x):
     assert ids(third_page) == newest_first[4:]
     assert third_page.json()["next"] is None
     assert anonymous.get(second_page.json()["previous"]).json() == first_page.json()
+
+
+def test_vacancy_list_links_keep_the_query_as_sent_with_the_cursor_last(anonymous, organisation_x):
+    created = [make_vacancy(organisation=organisation_x, title=f"Post {n}") for n in range(3)]
+
+    first_page = anonymous.get(f"{URL}?q=post&limit=1&modality=on_site&open=true")
+    next_link = first_page.json()["next"]
+    second_page = anonymous.get(next_link)
+    previous_link = second_page.json()["previous"]
+
+    def link(tokens: str) -> str:
+        cursor = quote(b64encode(tokens.encode()).decode(), safe="")
+        return f"http://testserver{URL}?q=post&limit=1&modality=on_site&open=true&cursor={cursor}"
+
+    assert next_link == link(f"p={created[2].pk}")
+    # The cursor is replaced, not repeated; the way back starts at the page's first row.
+    assert previous_link == link(f"r=1&p={created[1].pk}")
+    assert second_page.json()["next"] == link(f"p={created[1].pk}")
+    assert anonymous.get(previous_link).json() == first_page.json()
 
 
 def test_vacancy_list_cursor_follows_ordering(anonymous, organisation_x):
