@@ -42,7 +42,8 @@ def access_log_record_many(
     """Append reads of (subject user id, resource id) by `viewer`, skipping the viewer's own
     data. One row per read: a list of profiles logs every profile on the page, in one
     statement (a page of 200 reads costs no more Python than one)."""
-    reads = [(subject, resource_id) for subject, resource_id in reads if subject != viewer.pk]
+    viewer_id = viewer.pk
+    reads = [(subject, resource_id) for subject, resource_id in reads if subject != viewer_id]
     if not reads:
         return
     organisation = organisation_of(viewer)
@@ -54,7 +55,7 @@ def access_log_record_many(
             "SELECT subject, %s, %s, %s, %s, resource_id, %s "
             "FROM unnest(%s::bigint[], %s::bigint[]) AS read(subject, resource_id)",
             [
-                viewer.pk, role_of(viewer) or "", organisation.pk if organisation else None,
+                viewer_id, role_of(viewer) or "", organisation.pk if organisation else None,
                 resource, timezone.now(), [subject for subject, _ in reads],
                 [resource_id for _, resource_id in reads],
             ],
