@@ -62,10 +62,15 @@ ELIGIBLE_APPLICANT_SQL = (
 )
 
 
+# One output field for every condition, as Django's own Exists shares one: a field made
+# per condition costs a model field's construction on each request.
+BOOLEAN = BooleanField()
+
+
 def _condition(sql: str, params: list[object]) -> RawSQL:
     """A condition on a top-level profile queryset."""
     # bandit B611, accepted 2026-11-28: the SQL texts above are constants; values are params.
-    return RawSQL(sql, params, output_field=BooleanField())  # nosec B611
+    return RawSQL(sql, params, output_field=BOOLEAN)  # nosec B611
 
 
 def _exists(sql: str, params: list[object]) -> RawSQL:

@@ -33,9 +33,14 @@ MATCHES_TEXT = f"{VACANCY}.search_vector @@ websearch_to_tsquery('{SEARCH_CONFIG
 OPEN = f"{VACANCY}.status = %s AND ({VACANCY}.closes_at IS NULL OR {VACANCY}.closes_at > %s)"
 
 
+# One output field for every condition, as Django's own Exists shares one: a field made
+# per condition costs a model field's construction on each request.
+BOOLEAN = BooleanField()
+
+
 def _condition(sql: str, params: list[object]) -> RawSQL:
     # bandit B611, accepted 2026-11-28: constant SQL texts above; values are parameters.
-    return RawSQL(sql, params, output_field=BooleanField())  # nosec B611
+    return RawSQL(sql, params, output_field=BOOLEAN)  # nosec B611
 
 
 def _moment(value: object) -> datetime | None:
