@@ -3,12 +3,13 @@ per-row Python), so a filtered page over a million profiles stays one query."""
 
 from collections.abc import Mapping
 
-from django.db.models import BooleanField, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
 from recruitment.matching import experience_days_sql
 from recruitment.models import Application, CandidateProfile, Education, LanguageSkill
+from recruitment.sql_conditions import all_of, condition
 
 CEFR = "cefr"
 DAYS_PER_YEAR = 365
@@ -62,27 +63,17 @@ ELIGIBLE_APPLICANT_SQL = (
 )
 
 
-# One output field for every condition, as Django's own Exists shares one: a field made
-# per condition costs a model field's construction on each request.
-BOOLEAN = BooleanField()
-
-
-def _condition(sql: str, params: list[object]) -> RawSQL:
-    """A condition on a top-level profile queryset."""
-    # bandit B611, accepted 2026-11-28: the SQL texts above are constants; values are params.
-    return RawSQL(sql, params, output_field=BOOLEAN)  # nosec B611
-
-
 def _exists(sql: str, params: list[object]) -> RawSQL:
     """`EXISTS (sql)` as a condition on a top-level profile queryset."""
-    return _condition(f"EXISTS ({sql})", params)
+    return condition(f"EXISTS ({sql})", params)
 
 
 def candidate_search(
     queryset: QuerySet[CandidateProfile], criteria: Mapping[str, object]
 ) -> QuerySet[CandidateProfile]:
     """Narrow `queryset` by the recruiters' candidate filters given (missing or empty ones are
-    ignored), all in one `filter`: one clone of the query, one WHERE to build.
+    ignored), as one condition of one `filter`: one clone of the query, one condition to
+    resolve.
 
     `q`: web-search syntax over skills, experience titles and education; `citizenship`: ISO
     alpha-2; `language` (ISO 639-1) with `language_level` (CEFR, optional); `degree_level`;
@@ -90,9 +81,9 @@ def candidate_search(
     given = {key: value for key, value in criteria.items() if value not in (None, "", [], ())}
     conditions = []
     if "q" in given:
-        conditions.append(_condition(MATCHES_TEXT_SQL, [str(given["q"])]))
+        conditions.append(condition(MATCHES_TEXT_SQL, [str(given["q"])]))
     if "citizenship" in given:
-        conditions.append(_condition(CITIZEN_OF_SQL, [str(given["citizenship"]).upper()]))
+        conditions.append(condition(CITIZEN_OF_SQL, [str(given["citizenship"]).upper()]))
     if "language" in given:
         level = given.get("language_level")
         conditions.append(speaks(str(given["language"]).lower(), at_least=level))
@@ -102,7 +93,7 @@ def candidate_search(
         conditions.append(with_experience(years=float(given["min_years_experience"])))
     if "eligible_for" in given:
         conditions.append(eligible_applicant_of(int(given["eligible_for"])))
-    return queryset.filter(*conditions) if conditions else queryset
+    return queryset.filter(all_of(conditions)) if conditions else queryset
 
 
 def speaks(language: str, *, at_least: str | None = None) -> RawSQL:
@@ -121,7 +112,7 @@ def holds_degree(level: str) -> RawSQL:
 
 def with_experience(*, years: float) -> RawSQL:
     """At least `years` of professional experience (jobs summed)."""
-    return _condition(EXPERIENCED_SQL, [years * DAYS_PER_YEAR])
+    return condition(EXPERIENCED_SQL, [years * DAYS_PER_YEAR])
 
 
 def eligible_applicant_of(vacancy_id: int) -> RawSQL:

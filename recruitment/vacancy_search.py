@@ -4,13 +4,13 @@
 from collections.abc import Mapping
 from datetime import datetime
 
-from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from recruitment.enums import VacancyStatus
 from recruitment.models import DutyStationClassification, Vacancy
+from recruitment.sql_conditions import all_of, condition
 
 # Criteria a saved search may hold (the vacancy list accepts these and a few more).
 SEARCH_FIELDS = (
@@ -31,16 +31,6 @@ VacancyStation = Vacancy.duty_stations.through
 VACANCY = Vacancy._meta.db_table
 MATCHES_TEXT = f"{VACANCY}.search_vector @@ websearch_to_tsquery('{SEARCH_CONFIG}', %s)"
 OPEN = f"{VACANCY}.status = %s AND ({VACANCY}.closes_at IS NULL OR {VACANCY}.closes_at > %s)"
-
-
-# One output field for every condition, as Django's own Exists shares one: a field made
-# per condition costs a model field's construction on each request.
-BOOLEAN = BooleanField()
-
-
-def _condition(sql: str, params: list[object]) -> RawSQL:
-    # bandit B611, accepted 2026-11-28: constant SQL texts above; values are parameters.
-    return RawSQL(sql, params, output_field=BOOLEAN)  # nosec B611
 
 
 def _moment(value: object) -> datetime | None:
@@ -86,9 +76,10 @@ def vacancy_search(
     vector of title, organisation, duty stations and description, answered by its GIN index.
     """
     given = {key: value for key, value in criteria.items() if value not in (None, "", [], ())}
-    conditions = []  # all in one `filter`: one clone of the query, one WHERE to build
+    # All in one `filter`: one clone of the query, one WHERE to build; the SQL ones as one.
+    conditions, sql = [], []
     if "q" in given:
-        conditions.append(_condition(MATCHES_TEXT, [str(given["q"])]))
+        sql.append(condition(MATCHES_TEXT, [str(given["q"])]))
     if "organisation" in given:
         conditions.append(Q(organisation__slug=given["organisation"]))
     if "organisation_id" in given:
@@ -113,7 +104,7 @@ def vacancy_search(
         conditions.append(Q(modality__in=_values(given["modality"])))
     if "open" in given:
         is_open = OPEN if _truthy(given["open"]) else f"NOT ({OPEN})"
-        conditions.append(_condition(is_open, [VacancyStatus.PUBLISHED, timezone.now()]))
+        sql.append(condition(is_open, [VacancyStatus.PUBLISHED, timezone.now()]))
     if "closes_after" in given:
         conditions.append(Q(closes_at__gte=_moment(given["closes_after"])))
     if "closes_before" in given:
@@ -122,4 +113,6 @@ def vacancy_search(
         conditions.append(Q(required_languages__contains=[str(given["language"]).lower()]))
     # Every condition is on the vacancy's own row or a subquery (no join that could repeat
     # a row), so one filter means what a chain of filters would.
+    if sql:
+        conditions.append(all_of(sql))
     return queryset.filter(*conditions) if conditions else queryset

@@ -1,0 +1,34 @@
+"""SQL conditions: several become one, with their parameters in order."""
+
+import pytest
+
+from recruitment.models import Organisation
+from recruitment.sql_conditions import all_of, condition
+from tests.factories import make_organisation
+
+ORGANISATION = Organisation._meta.db_table
+
+
+def test_one_condition_is_itself():
+    only = condition("1 = %s", [1])
+
+    assert all_of([only]) is only
+
+
+def test_conditions_join_with_their_parameters_in_order():
+    joined = all_of([condition("a = %s", [1]), condition("b IN (%s, %s)", [2, 3])])
+
+    assert (joined.sql, joined.params) == ("(a = %s) AND (b IN (%s, %s))", [1, 2, 3])
+
+
+@pytest.mark.django_db
+def test_the_joined_condition_filters_a_queryset():
+    wfp = make_organisation(slug="wfp", acronym="WFP")
+    make_organisation(slug="who", acronym="WHO")
+    make_organisation(slug="wfp-nyc", acronym="OTHER")
+    slug = condition(f"{ORGANISATION}.slug LIKE %s", ["wfp%"])
+    acronym = condition(f"{ORGANISATION}.acronym = %s", ["WFP"])
+
+    found = Organisation.objects.filter(all_of([slug, acronym])).values_list("id", flat=True)
+
+    assert list(found) == [wfp.pk]
