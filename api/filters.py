@@ -123,6 +123,8 @@ class _SentFieldsForm(forms.Form):
                 for name, field in fields.items()
                 if (f"{prefix}-{name}" if prefix else name) in data
             )
+        # Never rendered: no label suffix to translate.
+        kwargs.setdefault("label_suffix", "")
         super().__init__(data, *args, prefix=prefix, **kwargs)
 
 

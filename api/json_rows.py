@@ -62,7 +62,9 @@ def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict
     in `also`, and `body` as JSON text (one statement)."""
     ordering = view.paginator.get_ordering(view.request, queryset, view)
     fields = dict.fromkeys(["id", *(field.lstrip("-") for field in ordering), *also])
-    return view.paginate_queryset(queryset.values(*fields, body=body_column(body)))
+    # values() then annotate(): a values() given the expression too checks its name against
+    # every field of the model first.
+    return view.paginate_queryset(queryset.values(*fields).annotate(body=body_column(body)))
 
 
 def row_by_id(queryset: QuerySet, pk: object, body: str, *also: str) -> dict:
