@@ -51,10 +51,13 @@ def json_list(source: str, order_by: str, **fields: str) -> str:
 def body_column(sql: str) -> RawSQL:
     """The body as JSON text (psycopg hands text over without parsing it), as a column of a
     top-level queryset over the table the SQL names (Django's alias for a query's own table is
-    the table's name). One expression per body, kept: a query resolves a copy of it, and the
-    copies share what Django works out once per expression (its hash, which compiling the
-    ORDER BY needs and which costs an `inspect` signature binding)."""
-    return RawSQL(f"({sql})::text", [], output_field=TextField())  # nosec B611: constant SQL
+    the table's name). One expression per body, kept, its identity worked out at once: a query
+    resolves a (shallow) copy of it, which carries that identity along. Compiling an ORDER BY
+    hashes the selected expressions, and working out an identity costs an `inspect` signature
+    binding."""
+    expression = RawSQL(f"({sql})::text", [], output_field=TextField())  # nosec B611: constant
+    expression.identity  # noqa: B018 - a cached property, computed here once
+    return expression
 
 
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
