@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEVDB := $(PY) -m recruitment.devdb exec --
 
-.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox seed-scale bench-api audit
+.PHONY: run test fmt lint schema check clean install bench-feeds proof-outbox seed-scale bench-api bench-instructions audit
 
 install: $(STAMP)
 
@@ -74,3 +74,7 @@ seed-scale: $(STAMP)
 ## bench-api: gunicorn (2 sync workers) at concurrency 4, each endpoint against its raw-SQL ceiling
 bench-api: $(STAMP)
 	DEVDB_NAME=recruitment_scale $(DEVDB) $(PY) bench/api.py
+
+## bench-instructions: instructions per request of each scenario and its ceiling (callgrind)
+bench-instructions: $(STAMP)
+	DEVDB_NAME=recruitment_scale $(DEVDB) $(PY) bench/instructions.py

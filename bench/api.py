@@ -8,7 +8,7 @@ page-only ceiling, in alternating slices, and prints p50, p95, throughput and th
 API's throughput to each ceiling's.
 
     make seed-scale   # once: 100,000 vacancies, 1,000,000 candidates, 3,000,000 applications
-    make bench-api    # BENCH_REQUESTS (400) per scenario, BENCH_CONCURRENCY (4)
+    make bench-api    # BENCH_REQUESTS (1200) per scenario, BENCH_CONCURRENCY (4)
 """
 
 import http.client
@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "api.json"
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", "400"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "1200"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
 WARMUP = 20
 ROUNDS = 4  # API and ceiling alternate in this many slices of REQUESTS / ROUNDS each
