@@ -24,7 +24,8 @@ class CursorPagination(pagination.CursorPagination):
     def encode_cursor(self, cursor):
         """The link to the page at `cursor`: this request's URL with its other parameters as
         the client sent them and `cursor` last. (DRF parses the whole query string back and
-        encodes it again, sorted, for every link: a third of a list's link-making cost.)"""
+        encodes every parameter again, sorted, for every link.) The cursor is encoded as DRF
+        encodes it."""
         tokens = {}
         if cursor.offset != 0:
             tokens["o"] = str(cursor.offset)

@@ -62,7 +62,7 @@ RESOURCES = {  # prefix: (viewset, basename), the API root's links; hot lists fi
     "outbox-messages": (notifications.OutboxMessageViewSet, "outbox_message"),
 }
 
-# Each resource's fixed routes, before its viewset's.
+# Each resource's fixed routes: after its viewset's list routes, before its detail routes.
 PATHS = {
     "vacancies": [
         path("feed.rss", vacancy_feeds.VacancyRssFeedView.as_view(), name="vacancy_feed_rss"),
