@@ -60,14 +60,19 @@ def body_column(sql: str) -> RawSQL:
     return expression
 
 
+def body_rows(queryset: QuerySet, body: str, *fields: str) -> QuerySet:
+    """`queryset` as rows of `fields` (at least one) and `body` as JSON text."""
+    # values() then annotate(): a values() given the expression too checks its name against
+    # every field of the model first.
+    return queryset.values(*fields).annotate(body=body_column(body))
+
+
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
     """The view's page of `queryset` as rows of the cursor's ordering fields, `id`, the fields
     in `also`, and `body` as JSON text (one statement)."""
     ordering = view.paginator.get_ordering(view.request, queryset, view)
     fields = dict.fromkeys(["id", *(field.lstrip("-") for field in ordering), *also])
-    # values() then annotate(): a values() given the expression too checks its name against
-    # every field of the model first.
-    return view.paginate_queryset(queryset.values(*fields).annotate(body=body_column(body)))
+    return view.paginate_queryset(body_rows(queryset, body, *fields))
 
 
 def row_by_id(queryset: QuerySet, pk: object, body: str, *also: str) -> dict:

@@ -19,11 +19,18 @@ from api.serializers.applications import APPLICATION_BODIES
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
 from recruitment import matching
-from recruitment.candidate_search import SPELLINGS_AT_LEAST
-from recruitment.enums import Role
+from recruitment.candidate_search import (
+    AT_LEAST_SQL,
+    CITIZEN_OF_SQL,
+    PROFILE,
+    SPEAKS_SQL,
+    SPELLINGS_AT_LEAST,
+)
+from recruitment.enums import Role, VacancyStatus
 from recruitment.models.users import hash_token
 from recruitment.ratelimits import Rate, rate_limit_hits
 from recruitment.selectors import TOKEN_FIELDS, TOKEN_SQL, TOKEN_USER_FIELDS
+from recruitment.vacancy_search import MATCHES_TEXT, OPEN
 
 # The API's statement for a page of vacancies: each row's JSON built by PostgreSQL.
 VACANCY_SELECT = f"SELECT id, ({VACANCY_BODY})::text FROM recruitment_vacancy"  # nosec B608
@@ -78,10 +85,8 @@ def vacancy_search(request):
     limit = int(request.GET.get("limit", 50))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{VACANCY_SELECT} WHERE status = 'published' "
-            "AND search_vector @@ websearch_to_tsquery('english', %s) "
-            "AND (closes_at IS NULL OR closes_at > now()) ORDER BY id DESC LIMIT %s",
-            [request.GET["q"], limit + 1],
+            f"{VACANCY_SELECT} WHERE {MATCHES_TEXT} AND {OPEN} ORDER BY id DESC LIMIT %s",
+            [request.GET["q"], VacancyStatus.PUBLISHED, timezone.now(), limit + 1],
         )  # nosec B608
         bodies = [orjson.Fragment(body) for _, body in cursor.fetchall()[:limit]]
     return _json({"next": None, "previous": None, "results": bodies})
@@ -102,11 +107,9 @@ def candidate_list(request):
     language = request.GET["language"]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, user_id, ({PROFILE_BODY})::text FROM recruitment_candidateprofile "
-            "WHERE citizenships @> ARRAY[%s]::varchar(2)[] AND EXISTS ("
-            "SELECT 1 FROM recruitment_languageskill l "
-            "WHERE l.language = %s AND l.profile_id = recruitment_candidateprofile.id "
-            "AND l.scale || ':' || l.level = ANY(%s)) ORDER BY id DESC LIMIT %s",
+            f"SELECT id, user_id, ({PROFILE_BODY})::text FROM {PROFILE} "
+            f"WHERE ({CITIZEN_OF_SQL}) AND (EXISTS ({SPEAKS_SQL}{AT_LEAST_SQL})) "
+            "ORDER BY id DESC LIMIT %s",
             [
                 request.GET["citizenship"],
                 language,

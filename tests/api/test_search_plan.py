@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from api.filters import CandidateProfileFilterSet, VacancyFilterSet
-from api.json_rows import body_column
+from api.json_rows import body_rows
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
 from recruitment import selectors
@@ -23,13 +23,18 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-def page_query(params: str):
-    """The vacancy list's page query for an anonymous caller, as the API builds it: the
-    caller's scope, the filters, newest first, one row more than the page for the cursor,
-    each row's body built by PostgreSQL."""
-    queryset = selectors.vacancy_scope(user=AnonymousUser())
-    filtered = VacancyFilterSet(data=QueryDict(params), queryset=queryset).qs
-    return filtered.order_by("-id").values("id", body=body_column(VACANCY_BODY))[:51]
+def page_query(filterset_class, scope, body: str, params: str):
+    """A list's first page query as the API builds it: the caller's scope, the filters, newest
+    first, one row more than the page for the cursor, each row's body built by PostgreSQL."""
+    filtered = filterset_class(data=QueryDict(params), queryset=scope).qs
+    return body_rows(filtered.order_by("-id"), body, "id")[:51]
+
+
+def vacancy_page(params: str):
+    """The vacancy list's page query for an anonymous caller."""
+    return page_query(
+        VacancyFilterSet, selectors.vacancy_scope(user=AnonymousUser()), VACANCY_BODY, params
+    )
 
 
 def test_vacancy_text_search_uses_the_full_text_index():
@@ -38,8 +43,8 @@ def test_vacancy_text_search_uses_the_full_text_index():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE recruitment_vacancy")
 
-    plan = page_query("q=nutrition+juba&open=true&grade=P-2&grade=P-3").explain()
-    found = [row["id"] for row in page_query("q=nutrition+juba")]
+    plan = vacancy_page("q=nutrition+juba&open=true&grade=P-2&grade=P-3").explain()
+    found = [row["id"] for row in vacancy_page("q=nutrition+juba")]
 
     assert "Bitmap Index Scan on vacancy_search" in plan, plan
     expected = sorted(
@@ -55,22 +60,21 @@ def test_vacancy_text_search_uses_the_full_text_index():
     assert len(found) > 0
 
 
-def candidate_page_query(params: str, recruiter):
-    """The candidate list's page query for a recruiter, as the API builds it."""
-    queryset = selectors.candidate_profile_scope(user=recruiter)
-    filtered = CandidateProfileFilterSet(data=QueryDict(params), queryset=queryset).qs
-    return filtered.order_by("-id").values("id", body=body_column(PROFILE_BODY))[:51]
-
-
 def test_candidate_text_search_uses_the_full_text_index():
     call_command("seed_scale", vacancies=10, candidates=20_000, applications=0, seed=3)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE recruitment_candidateprofile")
     recruiter = make_user(role=Role.RECRUITER)
 
-    params = "q=epidemiology+statistics+sql&citizenship=no"
-    plan = candidate_page_query(params, recruiter).explain()
-    found = [row["id"] for row in candidate_page_query(params, recruiter)]
+    scope = selectors.candidate_profile_scope(user=recruiter)
+    page = page_query(
+        CandidateProfileFilterSet,
+        scope,
+        PROFILE_BODY,
+        "q=epidemiology+statistics+sql&citizenship=no",
+    )
+    plan = page.explain()
+    found = [row["id"] for row in page]
 
     assert "Bitmap Index Scan on candidate_search" in plan, plan
     query = SearchQuery("epidemiology statistics sql", search_type="websearch", config="english")
