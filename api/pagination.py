@@ -3,8 +3,10 @@
 from base64 import b64encode
 from urllib.parse import quote, urlencode
 
+from django.core.exceptions import ValidationError
 from django.utils.encoding import iri_to_uri
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -20,6 +22,25 @@ class CursorPagination(pagination.CursorPagination):
         if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
             ordering.append("-id" if ordering[0].startswith("-") else "id")
         return tuple(ordering)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.model = queryset.model  # whose field the cursor's position is a value of
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        """DRF's decoding, and a position that is not a value of the ordering's field (a
+        forged cursor) is an invalid cursor too: 404, as DRF answers any other forged cursor,
+        where the query would have failed with a 500."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            name = self.ordering[0].lstrip("-")
+            meta = self.model._meta
+            field = meta.pk if name == "pk" else meta.get_field(name)
+            try:
+                field.to_python(cursor.position)
+            except ValidationError:
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
 
     def encode_cursor(self, cursor):
         """The link to the page at `cursor`: this request's URL with its other parameters as

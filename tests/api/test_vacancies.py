@@ -1125,6 +1125,30 @@ def test_vacancy_list_cursor_over_tied_titles_returns_each_vacancy_once(anonymou
     assert sorted(seen) == sorted(created)
 
 
+@pytest.mark.parametrize(
+    ("ordering", "position"),
+    [
+        ("-id", "abc"),
+        ("-id", "1.5"),
+        ("created_at", "yesterday"),
+        ("updated_at", "2030-13-45T25:00:00Z"),
+    ],
+)
+def test_vacancy_list_cursor_with_a_forged_position_is_404_invalid_cursor(
+    anonymous, organisation_x, ordering, position
+):
+    make_vacancy(organisation=organisation_x)
+    cursor = b64encode(f"p={position}".encode()).decode()
+
+    response = anonymous.get(URL, {"ordering": ordering, "cursor": cursor})
+
+    # Not a 500 from the query: a position the ordering's field cannot hold is a bad cursor.
+    assert (response.status_code, response.json()) == (
+        404,
+        {"code": "not_found", "detail": "Invalid cursor"},
+    )
+
+
 # Found by the fuzzer: offsets PostgreSQL refuses, and instants outside its years in UTC.
 
 
