@@ -11,12 +11,16 @@ microseconds only when there are any (`instant`), dates as ISO-8601, decimals as
 (tests/api/test_json_rows.py compares them with the serializers field for field).
 """
 
+import copy
 import functools
 from collections.abc import Iterable
 
 import orjson
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections
 from django.db.models import QuerySet, TextField
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.datastructures import BaseTable
 from django.http import Http404
 
 
@@ -67,11 +71,123 @@ def body_rows(queryset: QuerySet, body: str, *fields: str) -> QuerySet:
     return queryset.values(*fields).annotate(body=body_column(body))
 
 
+def single_table(queryset: QuerySet) -> bool:
+    """Whether `queryset` is rows of its table narrowed by a WHERE clause only: no join, no
+    annotation, no grouping, no DISTINCT, no slice (subqueries in its conditions are fine)."""
+    query = queryset.query
+    return not (
+        query.annotations or query.extra or query.extra_tables or query.distinct
+        or query.combinator or query.group_by is not None or query.is_sliced
+        or any(
+            query.alias_refcount[alias]  # a join trimmed away stays, unused
+            and (not isinstance(table, BaseTable) or alias != table.table_name)
+            for alias, table in query.alias_map.items()
+        )
+    )  # fmt: skip
+
+
+class TableRows:
+    """The page statement of a single-table queryset (`single_table`): its WHERE (the caller's
+    scope and the list's filters) compiled by Django, the rest written here. Each row holds
+    `fields` (model fields, `id` first) and `body` as JSON text.
+
+    It answers exactly what DRF's CursorPagination asks of a queryset: `order_by` with field
+    names, one `filter(<field>__lt=...)` or `__gt` for the cursor's position, one slice, and
+    iteration. Building the whole page query with the ORM (values, annotate, order_by and a
+    slice, each a clone, then compiling them all) cost more Python than the rest of a
+    filtered list request; compiling a WHERE costs a fraction of it."""
+
+    OPERATORS = {"lt": "<", "gt": ">"}
+
+    def __init__(self, queryset: QuerySet, body: str, fields: Iterable[str]):
+        self.model = queryset.model
+        self._queryset, self._body, self._fields = queryset, body, list(fields)
+        self._ordering: tuple[str, ...] = ()
+        self._position: tuple[str, str, object] | None = None
+        self._slice = slice(0, None)
+
+    def _with(self, **changes) -> "TableRows":
+        rows = copy.copy(self)
+        rows.__dict__.update(changes)
+        return rows
+
+    def order_by(self, *ordering: str) -> "TableRows":
+        return self._with(_ordering=ordering)
+
+    def filter(self, **position: object) -> "TableRows":
+        ((lookup, value),) = position.items()
+        name, _, operator = lookup.rpartition("__")
+        return self._with(_position=(name, self.OPERATORS[operator], value))
+
+    def __getitem__(self, bounds: slice) -> "TableRows":
+        return self._with(_slice=bounds)
+
+    def __iter__(self):
+        statement = self.statement()
+        if statement is None:  # the scope or a filter matches nothing
+            return iter(())
+        with connections[self._queryset.db].cursor() as cursor:
+            cursor.execute(*statement)
+            names = [*self._fields, "body"]
+            return iter([dict(zip(names, row, strict=True)) for row in cursor.fetchall()])
+
+    def statement(self) -> tuple[str, list] | None:
+        """The SQL and its parameters; None when the WHERE can match no row."""
+        query, connection = self._queryset.query, connections[self._queryset.db]
+        quote = connection.ops.quote_name
+        try:
+            where, params = query.get_compiler(connection=connection).compile(query.where)
+            conditions, params = [f"({where})"], list(params)
+        except FullResultSet:
+            conditions, params = [], []
+        except EmptyResultSet:
+            return None
+        table = quote(self.model._meta.db_table)
+
+        def column(name: str) -> str:
+            return f"{table}.{quote(self._field(name).column)}"
+
+        if self._position is not None:
+            name, operator, value = self._position
+            field = self._field(name)
+            conditions.append(f"{column(name)} {operator} %s")
+            params.append(field.get_db_prep_value(field.to_python(value), connection))
+        order = ", ".join(
+            f"{column(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
+            for name in self._ordering
+        )
+        # bandit B608, accepted 2026-11-28: names from the model's metadata, the body and
+        # the WHERE from our code and Django's compiler; values are parameters.
+        sql = (
+            f"SELECT {', '.join(column(name) for name in self._fields)}, "  # nosec B608
+            f"({self._body})::text FROM {table}"
+        )
+        if conditions:
+            sql += f" WHERE {' AND '.join(conditions)}"
+        if order:
+            sql += f" ORDER BY {order}"
+        start, stop = self._slice.start or 0, self._slice.stop
+        if stop is not None:
+            sql += " LIMIT %s"
+            params.append(stop - start)
+        if start:
+            sql += " OFFSET %s"
+            params.append(start)
+        return sql, params
+
+    def _field(self, name: str):
+        meta = self.model._meta
+        return meta.pk if name == "pk" else meta.get_field(name)
+
+
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
     """The view's page of `queryset` as rows of the cursor's ordering fields, `id`, the fields
-    in `also`, and `body` as JSON text (one statement)."""
+    in `also`, and `body` as JSON text (one statement: TableRows for a single-table queryset,
+    the ORM's otherwise)."""
     ordering = view.paginator.get_ordering(view.request, queryset, view)
     fields = dict.fromkeys(["id", *(field.lstrip("-") for field in ordering), *also])
+    if single_table(queryset):
+        return view.paginate_queryset(TableRows(queryset, body, fields))
     return view.paginate_queryset(body_rows(queryset, body, *fields))
 
 

@@ -12,7 +12,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from api.filters import CandidateProfileFilterSet, VacancyFilterSet
-from api.json_rows import body_rows
+from api.json_rows import TableRows, single_table
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
 from recruitment import selectors
@@ -23,16 +23,29 @@ from tests.factories import make_user
 pytestmark = pytest.mark.django_db
 
 
-def page_query(filterset_class, scope, body: str, params: str):
-    """A list's first page query as the API builds it: the caller's scope, the filters, newest
-    first, one row more than the page for the cursor, each row's body built by PostgreSQL."""
-    filtered = filterset_class(data=QueryDict(params), queryset=scope).qs
-    return body_rows(filtered.order_by("-id"), body, "id")[:51]
+class Page:
+    """A list's first page statement as the API sends it (api.json_rows.TableRows): the
+    caller's scope, the filters, newest first, one row more than the page for the cursor,
+    each row's body built by PostgreSQL."""
+
+    def __init__(self, filterset_class, scope, body: str, params: str):
+        filtered = filterset_class(data=QueryDict(params), queryset=scope).qs
+        assert single_table(filtered)
+        self.rows = TableRows(filtered, body, ["id"]).order_by("-id")[0:51]
+
+    def explain(self) -> str:
+        with connection.cursor() as cursor:
+            sql, params = self.rows.statement()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(line for (line,) in cursor.fetchall())
+
+    def __iter__(self):
+        return iter(self.rows)
 
 
 def vacancy_page(params: str):
     """The vacancy list's page query for an anonymous caller."""
-    return page_query(
+    return Page(
         VacancyFilterSet, selectors.vacancy_scope(user=AnonymousUser()), VACANCY_BODY, params
     )
 
@@ -67,7 +80,7 @@ def test_candidate_text_search_uses_the_full_text_index():
     recruiter = make_user(role=Role.RECRUITER)
 
     scope = selectors.candidate_profile_scope(user=recruiter)
-    page = page_query(
+    page = Page(
         CandidateProfileFilterSet,
         scope,
         PROFILE_BODY,
