@@ -127,6 +127,21 @@ class _SentFieldsForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, *args, prefix=prefix, **kwargs)
 
+    def _clean_fields(self):
+        """Django's, without a BoundField per field: each value is its widget's reading of the
+        query string, cleaned by its field (a filter form has no disabled field and no
+        `clean_<name>` method; one that had would take Django's way)."""
+        if any(
+            field.disabled or hasattr(self, f"clean_{name}") for name, field in self.fields.items()
+        ):
+            return super()._clean_fields()
+        for name, field in self.fields.items():
+            value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            try:
+                self.cleaned_data[name] = field.clean(value)
+            except ValidationError as error:
+                self.add_error(name, error)
+
 
 class UpdatedSinceFilterSet(filters.FilterSet):
     """Base of every FilterSet; `updated_since` itself is applied by UpdatedSinceFilter.
@@ -158,6 +173,18 @@ class UpdatedSinceFilterSet(filters.FilterSet):
             if base.method is not None:  # rebinds its FilterMethod to the copy
                 filter_.method = base.method
             self.filters[name] = filter_
+
+    @property
+    def qs(self):
+        """django-filter's, without first cloning the queryset (`.all()`): every filter
+        clones it anyway, and an unfiltered list reads it as it is."""
+        if not hasattr(self, "_qs"):
+            queryset = self.queryset
+            if self.is_bound:
+                self.errors  # noqa: B018 - validates the form before filtering
+                queryset = self.filter_queryset(queryset)
+            self._qs = queryset
+        return self._qs
 
     @classmethod
     def _shared_form_class(cls):
