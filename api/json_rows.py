@@ -1,10 +1,11 @@
 """Hot lists' rows built as JSON by PostgreSQL: one statement per page, no per-row Python.
 
 A resource's body is one SQL expression over its table (`json_object(...)`, nested lists as
-correlated `json_list(...)` subqueries), written once as text: the ORM adds it to the caller's
-scoped and filtered queryset as a column (`body_column`) without resolving or compiling an
-expression tree on each request. Each body reaches the client unchanged inside the page
-(`fragments`: orjson embeds them as they are).
+correlated `json_list(...)` subqueries), written once as text. A page of a single-table
+queryset (the caller's scope narrowed by the filters' WHERE) is a statement written around
+that WHERE (`TableRows`); any other queryset gets the body from the ORM as a column
+(`body_column`), without an expression tree to resolve or compile on each request. Each body
+reaches the client unchanged inside the page (`fragments`: orjson embeds them as they are).
 
 The bodies are the ones the resources' serializers give: timestamps in UTC with a `Z` and
 microseconds only when there are any (`instant`), dates as ISO-8601, decimals as strings
