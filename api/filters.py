@@ -110,6 +110,11 @@ class _FieldsCopiedShallowly(dict):
         }
 
 
+def _sent(data, prefix: str | None, name: str) -> bool:
+    """Whether the query parameters hold the filter `name` (under the form's prefix, if any)."""
+    return (f"{prefix}-{name}" if prefix else name) in data
+
+
 class _SentFieldsForm(forms.Form):
     """A filter form bound to query parameters validates the filters that were sent only. An
     absent filter is not filtered on: its field would clean to an empty value, so the form
@@ -119,9 +124,7 @@ class _SentFieldsForm(forms.Form):
         if data is not None:
             fields = type(self).base_fields
             self.base_fields = _FieldsCopiedShallowly(
-                (name, field)
-                for name, field in fields.items()
-                if (f"{prefix}-{name}" if prefix else name) in data
+                (name, field) for name, field in fields.items() if _sent(data, prefix, name)
             )
         # Never rendered: no label suffix to translate.
         kwargs.setdefault("label_suffix", "")
@@ -165,7 +168,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         self.form_prefix = prefix
         self.filters = {}
         for name, base in self.base_filters.items():
-            if self.is_bound and (f"{prefix}-{name}" if prefix else name) not in data:
+            if self.is_bound and not _sent(data, prefix, name):
                 continue
             filter_ = copy.copy(base)
             filter_.extra = dict(base.extra)

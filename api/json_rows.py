@@ -24,6 +24,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.datastructures import BaseTable
 from django.http import Http404
 
+from api.pagination import ordering_field
+
 
 def instant(column: str) -> str:
     """A timestamp as DRF renders it: `2026-11-28T06:30:00Z`, `...:00.250000Z`; null stays.
@@ -177,8 +179,7 @@ class TableRows:
         return sql, params
 
     def _field(self, name: str):
-        meta = self.model._meta
-        return meta.pk if name == "pk" else meta.get_field(name)
+        return ordering_field(self.model, name)
 
 
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:

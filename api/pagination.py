@@ -9,6 +9,11 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
 
+def ordering_field(model, name: str):
+    """The model field an ordering name (`pk` or a field's name) orders by."""
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
 class CursorPagination(pagination.CursorPagination):
     """`results` plus `next`/`previous` links; `?limit=` up to 200; newest first by default."""
 
@@ -33,9 +38,7 @@ class CursorPagination(pagination.CursorPagination):
         where the query would have failed with a 500."""
         cursor = super().decode_cursor(request)
         if cursor is not None and cursor.position is not None:
-            name = self.ordering[0].lstrip("-")
-            meta = self.model._meta
-            field = meta.pk if name == "pk" else meta.get_field(name)
+            field = ordering_field(self.model, self.ordering[0].lstrip("-"))
             try:
                 field.to_python(cursor.position)
             except ValidationError:
