@@ -2,10 +2,11 @@
 
 A resource's body is one SQL expression over its table (`json_object(...)`, nested lists as
 correlated `json_list(...)` subqueries), written once as text. A page of a single-table
-queryset (the caller's scope narrowed by the filters' WHERE) is a statement written around
-that WHERE (`TableRows`); any other queryset gets the body from the ORM as a column
-(`body_column`), without an expression tree to resolve or compile on each request. Each body
-reaches the client unchanged inside the page (`fragments`: orjson embeds them as they are).
+queryset (the caller's scope narrowed by the filters' WHERE), or one row of it by id, is a
+statement written around that WHERE (`TableRows`); any other queryset gets the body from the
+ORM as a column (`body_column`), without an expression tree to resolve or compile on each
+request. Each body reaches the client unchanged inside the page (`fragments`: orjson embeds
+them as they are).
 
 The bodies are the ones the resources' serializers give: timestamps in UTC with a `Z` and
 microseconds only when there are any (`instant`), dates as ISO-8601, decimals as strings
@@ -92,7 +93,7 @@ def single_table(queryset: QuerySet) -> bool:
 class TableRows:
     """The page statement of a single-table queryset (`single_table`): its WHERE (the caller's
     scope and the list's filters) compiled by Django, the rest written here. Each row holds
-    `fields` (model fields, `id` first) and `body` as JSON text.
+    `fields` (model fields, if any) and `body` as JSON text.
 
     It answers exactly what DRF's CursorPagination asks of a queryset: `order_by` with field
     names, one `filter(<field>__lt=...)` or `__gt` for the cursor's position, one slice, and
@@ -161,10 +162,8 @@ class TableRows:
         )
         # bandit B608, accepted 2026-11-28: names from the model's metadata, the body and
         # the WHERE from our code and Django's compiler; values are parameters.
-        sql = (
-            f"SELECT {', '.join(column(name) for name in self._fields)}, "  # nosec B608
-            f"({self._body})::text FROM {table}"
-        )
+        columns = [*(column(name) for name in self._fields), f"({self._body})::text"]
+        sql = f"SELECT {', '.join(columns)} FROM {table}"  # nosec B608
         if conditions:
             sql += f" WHERE {' AND '.join(conditions)}"
         if order:
@@ -195,12 +194,16 @@ def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict
 
 def row_by_id(queryset: QuerySet, pk: object, body: str, *also: str) -> dict:
     """The row of `queryset` with id `pk` as `body` (JSON text) and the fields in `also`, in
-    one statement; Http404 when the id is not in the queryset (the caller's scope) or is not
-    an id at all."""
+    one statement (TableRows for a single-table queryset, the ORM's otherwise); Http404 when
+    the id is not in the queryset (the caller's scope) or is not an id at all."""
     try:
-        row = queryset.filter(pk=pk).values(*also, body=body_column(body)).first()
+        queryset = queryset.filter(pk=pk)  # Django's own lookup: an id out of range is no row
     except (TypeError, ValueError):  # not an id
-        row = None
+        raise Http404 from None
+    if single_table(queryset):
+        row = next(iter(TableRows(queryset, body, also)), None)
+    else:
+        row = queryset.values(*also, body=body_column(body)).first()
     if row is None:
         raise Http404
     return row

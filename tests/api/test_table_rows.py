@@ -1,19 +1,20 @@
 """api.json_rows.TableRows, the page statement of a single-table queryset: the same rows, in
 the same order, as the ORM's page query over the same queryset, for every step DRF's cursor
-paginator takes (ordering, position, offset, reverse)."""
+paginator takes (ordering, position, offset, reverse); and one row by id, as details read it."""
 
 from datetime import timedelta
 
+import orjson
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import Count
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from api.filters import ApplicationFilterSet, CandidateProfileFilterSet, VacancyFilterSet
-from api.json_rows import TableRows, body_rows, single_table
+from api.json_rows import TableRows, body_column, body_rows, row_by_id, single_table
 from api.serializers.applications import APPLICATION_BODIES
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
@@ -178,3 +179,40 @@ def test_queries_that_are_not_a_table_narrowed_by_a_where_are_not_single_table(v
         **dict.fromkeys(not_single, False),
         **dict.fromkeys(single, True),
     }
+
+
+def test_a_row_by_id_equals_the_orm_row_and_outside_the_scope_or_range_is_404(vacancies):
+    unhcr = make_organisation(slug="unhcr")
+    partner = make_user(role=Role.PARTNER, organisation=unhcr)
+    own_draft = make_vacancy(organisation=unhcr, status=VacancyStatus.DRAFT)
+    foreign_draft = make_vacancy(organisation=vacancies[0].organisation, status=VacancyStatus.DRAFT)
+    scope = selectors.vacancy_scope(user=partner)  # published ones, and its own organisation's
+
+    def orm_row(pk, *also):
+        return scope.filter(pk=pk).values(*also, body=body_column(VACANCY_BODY)).first()
+
+    def answer(pk, *also):
+        try:
+            return row_by_id(scope, pk, VACANCY_BODY, *also)
+        except Http404:
+            return 404
+
+    shown = [vacancies[0].pk, own_draft.pk]
+    assert single_table(scope)
+    assert {pk: answer(pk) for pk in shown} == {pk: orm_row(pk) for pk in shown}
+    assert answer(own_draft.pk, "id", "status") == orm_row(own_draft.pk, "id", "status")
+    assert set(answer(own_draft.pk, "id", "status")) == {"id", "status", "body"}
+    assert [answer(pk) for pk in (foreign_draft.pk, 2**63, -1, "abc")] == [404] * 4
+
+
+def test_a_row_by_id_through_a_join_is_the_orm_row(vacancies):
+    candidate = make_candidate()
+    application = make_application(candidate=candidate, vacancy=vacancies[0])
+    scope = selectors.application_scope(user=candidate)  # the candidate's own: a join
+    body = APPLICATION_BODIES[Role.CANDIDATE]
+
+    row = row_by_id(scope, application.pk, body, "version")
+
+    assert not single_table(scope.filter(pk=application.pk))
+    assert row == scope.filter(pk=application.pk).values("version", body=body_column(body)).first()
+    assert orjson.loads(row["body"])["id"] == application.pk
