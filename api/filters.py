@@ -1,6 +1,7 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
 import copy
+import functools
 from datetime import UTC
 
 import django_filters as filters
@@ -166,16 +167,22 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         self.queryset = queryset
         self.request = request
         self.form_prefix = prefix
-        self.filters = {}
+
+    @functools.cached_property
+    def filters(self):
+        """The filters, copied when first asked for (a FilterSet that filters through its own
+        `filter_queryset`, as the search lists' do, never asks)."""
+        filters = {}
         for name, base in self.base_filters.items():
-            if self.is_bound and not _sent(data, prefix, name):
+            if self.is_bound and not _sent(self.data, self.form_prefix, name):
                 continue
             filter_ = copy.copy(base)
             filter_.extra = dict(base.extra)
-            filter_.model, filter_.parent = queryset.model, self
+            filter_.model, filter_.parent = self.queryset.model, self
             if base.method is not None:  # rebinds its FilterMethod to the copy
                 filter_.method = base.method
-            self.filters[name] = filter_
+            filters[name] = filter_
+        return filters
 
     @property
     def qs(self):
