@@ -8,7 +8,7 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
-from django_filters.fields import IsoDateTimeField
+from django_filters.fields import ChoiceField, IsoDateTimeField, MultipleChoiceField
 from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -109,6 +109,53 @@ class _FieldsCopiedShallowly(dict):
             else copy.copy(field)
             for name, field in self.items()
         }
+
+
+class _KnownChoices:
+    """A choice field's `valid_value` as one look-up in the set of its choices' keys, where
+    Django walks every choice for each value sent (and django-filter's iterator normalises
+    them again on each walk). The set is worked out when the choices are set; a form's copy
+    of the field shares both. Choices given as a callable may change between calls: those
+    are walked as Django walks them."""
+
+    @property
+    def choices(self):
+        return super().choices
+
+    @choices.setter
+    def choices(self, value):
+        super(_KnownChoices, type(self)).choices.__set__(self, value)
+        self._known = None
+        if callable(value):
+            return
+        keys = set()
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):  # a group: its options' keys
+                keys.update(str(option) for option, _ in label)
+            else:
+                keys.add(str(key))
+        self._known = frozenset(keys)
+
+    def valid_value(self, value):
+        if self._known is None:
+            return super().valid_value(value)
+        return str(value) in self._known
+
+
+class KnownChoiceField(_KnownChoices, ChoiceField):
+    pass
+
+
+class KnownMultipleChoiceField(_KnownChoices, MultipleChoiceField):
+    pass
+
+
+class ChoiceFilter(filters.ChoiceFilter):
+    field_class = KnownChoiceField
+
+
+class MultipleChoiceFilter(filters.MultipleChoiceFilter):
+    field_class = KnownMultipleChoiceField
 
 
 def _sent(data, prefix: str | None, name: str) -> bool:
@@ -216,7 +263,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
 
 
 class OrganisationFilterSet(UpdatedSinceFilterSet):
-    kind = filters.ChoiceFilter(choices=OrganisationKind.choices)
+    kind = ChoiceFilter(choices=OrganisationKind.choices)
     needs_review = filters.BooleanFilter()
 
     class Meta:
@@ -239,28 +286,28 @@ class VacancyFilterSet(UpdatedSinceFilterSet):
         label="Full-text search of title, organisation, duty stations and description "
         '(web-search syntax: words, "a phrase", -excluded, or).',
     )  # fmt: skip
-    status = filters.MultipleChoiceFilter(choices=VacancyStatus.choices)
+    status = MultipleChoiceFilter(choices=VacancyStatus.choices)
     organisation = filters.CharFilter(field_name="organisation__slug", label="Organisation slug.")
     organisation_id = filters.NumberFilter(field_name="organisation_id")
     scheme = filters.CharFilter(field_name="scheme__code", label="Scheme code.")
-    grade = filters.MultipleChoiceFilter(choices=Grade.choices, label="One or several grades.")
+    grade = MultipleChoiceFilter(choices=Grade.choices, label="One or several grades.")
     category = filters.CharFilter(field_name="category", lookup_expr="iexact")
     country = filters.CharFilter(
         method="filter_nothing", label="ISO alpha-2 country of a duty station."
     )
     duty_station_id = filters.NumberFilter(method="filter_nothing")
-    hardship = filters.MultipleChoiceFilter(
+    hardship = MultipleChoiceFilter(
         choices=HardshipClass.choices, method="filter_nothing",
         label="Current ICSC hardship class of a duty station (one or several).",
     )  # fmt: skip
-    family_status = filters.MultipleChoiceFilter(
+    family_status = MultipleChoiceFilter(
         choices=FamilyStatus.choices, method="filter_nothing",
         label="Current family status of a duty station.",
     )  # fmt: skip
-    modality = filters.MultipleChoiceFilter(
+    modality = MultipleChoiceFilter(
         choices=Modality.choices, label="On site, remote or hybrid (one or several)."
     )
-    open = filters.ChoiceFilter(
+    open = ChoiceFilter(
         choices=[("true", "true"), ("false", "false")], method="filter_nothing",
         label="`true`: published and before its deadline; `false`: the others.",
     )  # fmt: skip
@@ -298,12 +345,12 @@ class CandidateProfileFilterSet(UpdatedSinceFilterSet):
         method="filter_nothing", max_length=3,
         label="ISO 639-1 code of a declared language (any skill).",
     )  # fmt: skip
-    language_level = filters.ChoiceFilter(
+    language_level = ChoiceFilter(
         choices=CEFR_LEVELS, method="filter_nothing",
         label="With `language`: at least this CEFR level, other scales compared on the "
         "eligibility rules' common scale.",
     )  # fmt: skip
-    degree_level = filters.ChoiceFilter(
+    degree_level = ChoiceFilter(
         choices=DegreeLevel.choices, method="filter_nothing",
         label="Holds a degree of at least this level.",
     )  # fmt: skip
@@ -349,7 +396,7 @@ class IdFilter(filters.NumberFilter):
 
 class ApplicationFilterSet(UpdatedSinceFilterSet):
     vacancy = IdFilter(field_name="vacancy_id")
-    status = filters.MultipleChoiceFilter(choices=ApplicationStatus.choices)
+    status = MultipleChoiceFilter(choices=ApplicationStatus.choices)
     # Applied by recruitment.list_search (below), which CSV exports use too.
     min_days_in_stage = filters.NumberFilter(
         method="filter_nothing", min_value=0, max_value=3650,
