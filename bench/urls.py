@@ -12,9 +12,10 @@ import orjson
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
 from django.utils import timezone
 
+from api import urls as api_urls
 from api.serializers.applications import APPLICATION_BODIES
 from api.serializers.candidates import PROFILE_BODY
 from api.serializers.vacancies import VACANCY_BODY
@@ -184,11 +185,14 @@ def applications_of_vacancy(request):
     return _json({"next": None, "previous": None, "results": bodies})
 
 
+# The ceilings first, then the API's own patterns as they are at the root of api.urls in
+# production (an include here would give every API request a level of resolving more).
 urlpatterns = [
     path("ceiling/vacancies/", vacancy_search),
     path("ceiling/vacancies/<int:pk>/", vacancy_detail),
     path("ceiling/vacancies/<int:pk>/shortlist/", shortlist),
     path("ceiling/candidates/", candidate_list),
     path("ceiling/applications/", applications_of_vacancy),
-    path("", include("api.urls")),
+    *api_urls.urlpatterns,
 ]
+handler404, handler500 = api_urls.handler404, api_urls.handler500
