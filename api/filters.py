@@ -1,13 +1,14 @@
 """FilterSets of every list (the same parameters are documented in the OpenAPI schema)."""
 
 import copy
-import functools
 from datetime import UTC
 
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
+from django.utils.choices import flatten_choices, normalize_choices
+from django.utils.functional import cached_property
 from django_filters.fields import ChoiceField, IsoDateTimeField, MultipleChoiceField
 from django_filters.filters import QuerySetRequestMixin
 from drf_spectacular.types import OpenApiTypes
@@ -114,9 +115,10 @@ class _FieldsCopiedShallowly(dict):
 class _KnownChoices:
     """A choice field's `valid_value` as one look-up in the set of its choices' keys, where
     Django walks every choice for each value sent (and django-filter's iterator normalises
-    them again on each walk). The set is worked out when the choices are set; a form's copy
-    of the field shares both. Choices given as a callable may change between calls: those
-    are walked as Django walks them."""
+    them again on each walk). The set is made when choices given as a list or tuple are set,
+    which is when Django's own ChoiceField reads them too; a form's copy of the field shares
+    it. Any other choices (a callable, another field's iterator) are walked as Django walks
+    them, and django-filter's empty and null choices are read from the field each time."""
 
     @property
     def choices(self):
@@ -126,20 +128,19 @@ class _KnownChoices:
     def choices(self, value):
         super(_KnownChoices, type(self)).choices.__set__(self, value)
         self._known = None
-        if callable(value):
-            return
-        keys = set()
-        for key, label in self.choices:
-            if isinstance(label, (list, tuple)):  # a group: its options' keys
-                keys.update(str(option) for option, _ in label)
-            else:
-                keys.add(str(key))
-        self._known = frozenset(keys)
+        if isinstance(value, (list, tuple)):
+            normalized = flatten_choices(normalize_choices(value))
+            self._known = frozenset(str(key) for key, _ in normalized)
 
     def valid_value(self, value):
         if self._known is None:
             return super().valid_value(value)
-        return str(value) in self._known
+        text = str(value)
+        return (
+            text in self._known
+            or (self.empty_label is not None and text == "")
+            or (self.null_label is not None and text == str(self.null_value))
+        )
 
 
 class KnownChoiceField(_KnownChoices, ChoiceField):
@@ -215,7 +216,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
         self.request = request
         self.form_prefix = prefix
 
-    @functools.cached_property
+    @cached_property
     def filters(self):
         """The filters, copied when first asked for (a FilterSet that filters through its own
         `filter_queryset`, as the search lists' do, never asks)."""

@@ -77,11 +77,13 @@ def body_rows(queryset: QuerySet, body: str, *fields: str) -> QuerySet:
 
 def single_table(queryset: QuerySet) -> bool:
     """Whether `queryset` is rows of its table narrowed by a WHERE clause only: no join, no
-    annotation, no grouping, no DISTINCT, no slice (subqueries in its conditions are fine)."""
+    annotation, no grouping, no DISTINCT, no slice, no row lock (subqueries in its conditions
+    are fine)."""
     query = queryset.query
     return not (
         query.annotations or query.extra or query.extra_tables or query.distinct
         or query.combinator or query.group_by is not None or query.is_sliced
+        or query.select_for_update
         or any(
             query.alias_refcount[alias]  # a join trimmed away stays, unused
             and (not isinstance(table, BaseTable) or alias != table.table_name)

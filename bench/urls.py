@@ -195,4 +195,5 @@ urlpatterns = [
     path("ceiling/applications/", applications_of_vacancy),
     *api_urls.urlpatterns,
 ]
+handler400, handler403 = api_urls.handler400, api_urls.handler403
 handler404, handler500 = api_urls.handler404, api_urls.handler500

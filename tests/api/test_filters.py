@@ -6,9 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django_filters.fields import ChoiceField, MultipleChoiceField
 
-from api.filters import CandidateProfileFilterSet, KnownChoiceField, KnownMultipleChoiceField
+from api.filters import (
+    CandidateProfileFilterSet,
+    KnownChoiceField,
+    KnownMultipleChoiceField,
+    VacancyFilterSet,
+)
 from recruitment.enums import Grade
-from recruitment.models import CandidateProfile
+from recruitment.models import CandidateProfile, Vacancy
 
 CHOICES = {
     "an enum": {"choices": Grade.choices},
@@ -43,20 +48,37 @@ def test_known_choice_fields_answer_as_django_filters_fields(choices):
     } == several
 
 
-def test_known_choices_follow_choices_set_later_and_callable_choices_each_call():
+def test_known_choices_follow_choices_set_later_and_choices_that_are_not_a_list():
     field = KnownChoiceField(choices=[("a", "A")])
     field.choices = [("b", "B")]
+    nullable = KnownChoiceField(choices=[("a", "A")])
+    nullable.null_label = "None"  # set after the choices, as a FilterSet may
     offered = [("c", "C")]
     called = KnownChoiceField(choices=lambda: offered)
-    before = outcome(called, "c")
+    borrowed = KnownChoiceField(choices=ChoiceField(choices=lambda: offered).choices)
+    before = [outcome(called, "c"), outcome(borrowed, "c")]
     offered[:] = [("d", "D")]
 
-    assert [outcome(field, "b"), outcome(field, "a"), before, outcome(called, "d")] == [
+    assert [outcome(field, "b"), outcome(field, "a"), outcome(nullable, "null")] == [
         "b",
         ["Select a valid choice. a is not one of the available choices."],
-        "c",
-        "d",
+        "null",
     ]
+    assert [*before, outcome(called, "d"), outcome(borrowed, "d")] == ["c", "c", "d", "d"]
+
+
+def test_a_filtersets_choice_filters_answer_with_djangos_messages():
+    filterset = VacancyFilterSet(
+        data=QueryDict("grade=P-2&grade=Z-9&open=perhaps&status=published"),
+        queryset=Vacancy.objects.all(),
+    )
+
+    assert filterset.is_valid() is False
+    assert filterset.errors == {
+        "grade": ["Select a valid choice. Z-9 is not one of the available choices."],
+        "open": ["Select a valid choice. perhaps is not one of the available choices."],
+    }
+    assert isinstance(filterset.form.fields["grade"], KnownMultipleChoiceField)
 
 
 def test_a_filterset_copies_the_filters_sent_only_and_only_when_asked():

@@ -167,6 +167,7 @@ def test_queries_that_are_not_a_table_narrowed_by_a_where_are_not_single_table(v
         "an annotation": Vacancy.objects.annotate(stations=Count("duty_stations")),
         "distinct": Vacancy.objects.filter(created_at__gte=recent).distinct(),
         "a slice": Vacancy.objects.all()[:5],
+        "a row lock": Vacancy.objects.select_for_update(),
     }
     single = {
         "all": Vacancy.objects.all(),
@@ -198,6 +199,13 @@ def test_a_row_by_id_equals_the_orm_row_and_outside_the_scope_or_range_is_404(va
             return 404
 
     shown = [vacancies[0].pk, own_draft.pk]
+    with CaptureQueriesContext(connection) as queries:
+        answer(own_draft.pk)
+    sql, params = TableRows(scope.filter(pk=own_draft.pk), VACANCY_BODY, ()).statement()
+
+    assert [query["sql"] for query in queries.captured_queries] == [
+        connection.ops.compose_sql(sql, params)
+    ]
     assert single_table(scope)
     assert {pk: answer(pk) for pk in shown} == {pk: orm_row(pk) for pk in shown}
     assert answer(own_draft.pk, "id", "status") == orm_row(own_draft.pk, "id", "status")
@@ -211,8 +219,13 @@ def test_a_row_by_id_through_a_join_is_the_orm_row(vacancies):
     scope = selectors.application_scope(user=candidate)  # the candidate's own: a join
     body = APPLICATION_BODIES[Role.CANDIDATE]
 
-    row = row_by_id(scope, application.pk, body, "version")
+    with CaptureQueriesContext(connection) as queries:
+        row = row_by_id(scope, application.pk, body, "version")
+    orm = scope.filter(pk=application.pk).values("version", body=body_column(body)).order_by("pk")
 
     assert not single_table(scope.filter(pk=application.pk))
-    assert row == scope.filter(pk=application.pk).values("version", body=body_column(body)).first()
+    assert [query["sql"] for query in queries.captured_queries] == [
+        connection.ops.compose_sql(*orm[:1].query.sql_with_params())
+    ]
+    assert row == orm.first()
     assert orjson.loads(row["body"])["id"] == application.pk
