@@ -151,11 +151,11 @@ class TableRows:
         table = quote(self.model._meta.db_table)
 
         def column(name: str) -> str:
-            return f"{table}.{quote(self._field(name).column)}"
+            return f"{table}.{quote(ordering_field(self.model, name).column)}"
 
         if self._position is not None:
             name, operator, value = self._position
-            field = self._field(name)
+            field = ordering_field(self.model, name)
             conditions.append(f"{column(name)} {operator} %s")
             params.append(field.get_db_prep_value(field.to_python(value), connection))
         order = ", ".join(
@@ -178,9 +178,6 @@ class TableRows:
             sql += " OFFSET %s"
             params.append(start)
         return sql, params
-
-    def _field(self, name: str):
-        return ordering_field(self.model, name)
 
 
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
