@@ -4,12 +4,11 @@ per-row Python), so a filtered page over a million profiles stays one query."""
 from collections.abc import Mapping
 
 from django.db.models import QuerySet
-from django.db.models.expressions import RawSQL
 
 from recruitment.eligibility import DEGREE_RANK, LEVEL_ORDINALS
 from recruitment.matching import experience_days_sql
 from recruitment.models import Application, CandidateProfile, Education, LanguageSkill
-from recruitment.sql_conditions import all_of, condition
+from recruitment.sql_conditions import SqlCondition, all_of, condition
 
 CEFR = "cefr"
 DAYS_PER_YEAR = 365
@@ -63,7 +62,7 @@ ELIGIBLE_APPLICANT_SQL = (
 )
 
 
-def _exists(sql: str, params: list[object]) -> RawSQL:
+def _exists(sql: str, params: list[object]) -> SqlCondition:
     """`EXISTS (sql)` as a condition on a top-level profile queryset."""
     return condition(f"EXISTS ({sql})", params)
 
@@ -96,7 +95,7 @@ def candidate_search(
     return queryset.filter(all_of(conditions)) if conditions else queryset
 
 
-def speaks(language: str, *, at_least: str | None = None) -> RawSQL:
+def speaks(language: str, *, at_least: str | None = None) -> SqlCondition:
     """The candidate declares `language` (any skill), at `at_least` (CEFR) or above if given
     (one array test, not a condition per scale)."""
     if not at_least:
@@ -104,18 +103,18 @@ def speaks(language: str, *, at_least: str | None = None) -> RawSQL:
     return _exists(SPEAKS_SQL + AT_LEAST_SQL, [language, SPELLINGS_AT_LEAST[at_least.lower()]])
 
 
-def holds_degree(level: str) -> RawSQL:
+def holds_degree(level: str) -> SqlCondition:
     """The candidate holds a degree of `level` or higher."""
     levels = [name for name, rank in DEGREE_RANK.items() if rank >= DEGREE_RANK[level]]
     return _exists(HOLDS_DEGREE_SQL, [levels])
 
 
-def with_experience(*, years: float) -> RawSQL:
+def with_experience(*, years: float) -> SqlCondition:
     """At least `years` of professional experience (jobs summed)."""
     return condition(EXPERIENCED_SQL, [years * DAYS_PER_YEAR])
 
 
-def eligible_applicant_of(vacancy_id: int) -> RawSQL:
+def eligible_applicant_of(vacancy_id: int) -> SqlCondition:
     """The candidate applied to the vacancy and passed its rules when applying (the stored,
     versioned eligibility snapshot; evaluating the rules afresh for every profile is not a
     filter a list can afford)."""

@@ -1,6 +1,8 @@
 """SQL conditions: several become one, with their parameters in order."""
 
 import pytest
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from recruitment.models import Organisation
 from recruitment.sql_conditions import all_of, condition
@@ -32,3 +34,21 @@ def test_the_joined_condition_filters_a_queryset():
     found = Organisation.objects.filter(all_of([slug, acronym])).values_list("id", flat=True)
 
     assert list(found) == [wfp.pk]
+
+
+@pytest.mark.django_db
+def test_a_condition_resolves_to_itself_and_filters_as_djangos_raw_sql():
+    wfp = make_organisation(slug="wfp")
+    make_organisation(slug="who")
+    sql, params = f"{ORGANISATION}.slug LIKE %s", ["wfp%"]
+    ours, djangos = condition(sql, params), RawSQL(sql, params, output_field=BooleanField())
+    queryset = Organisation.objects.all()
+    summarized = ours.resolve_expression(queryset.query, summarize=True)
+
+    assert ours.resolve_expression(queryset.query) is ours
+    assert (summarized is ours, summarized.is_summary) == (False, True)
+    assert str(queryset.filter(ours).query) == str(queryset.filter(djangos).query)
+    assert [list(qs.values_list("id", flat=True)) for qs in (queryset.filter(ours),) * 2] == [
+        [wfp.pk],
+        [wfp.pk],
+    ]
