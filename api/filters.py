@@ -97,17 +97,16 @@ class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UtcIsoDateTimeField
 
 
-class _FieldsCopiedShallowly(dict):
-    """A filter form's fields: each form copies them (Django deep-copies, choices and widgets
-    included); a shallow copy of each field is enough for a form that only validates query
-    parameters and is never rendered. Model choice fields keep Django's copy: it gives each
-    form its own queryset."""
+class _SharedFields(dict):
+    """A filter form's fields. Django gives each form a deep copy of its class's fields (their
+    choices and widgets included), so that a form may change its own fields without changing
+    another form's. A filter form only validates query parameters: it never renders a field
+    and never changes one, so each form uses its class's fields as they are. Model choice
+    fields keep Django's copy: it gives each form its own queryset."""
 
     def __deepcopy__(self, memo):
         return {
-            name: copy.deepcopy(field, memo)
-            if isinstance(field, forms.ModelChoiceField)
-            else copy.copy(field)
+            name: copy.deepcopy(field, memo) if isinstance(field, forms.ModelChoiceField) else field
             for name, field in self.items()
         }
 
@@ -167,12 +166,12 @@ def _sent(data, prefix: str | None, name: str) -> bool:
 class _SentFieldsForm(forms.Form):
     """A filter form bound to query parameters validates the filters that were sent only. An
     absent filter is not filtered on: its field would clean to an empty value, so the form
-    skips copying, cleaning and handing it on (a vacancy search sends 2 of 20)."""
+    skips cleaning it and handing it on (a vacancy search sends 2 of 20)."""
 
     def __init__(self, data=None, *args, prefix=None, **kwargs):
         if data is not None:
             fields = type(self).base_fields
-            self.base_fields = _FieldsCopiedShallowly(
+            self.base_fields = _SharedFields(
                 (name, field) for name, field in fields.items() if _sent(data, prefix, name)
             )
         # Never rendered: no label suffix to translate.
@@ -202,7 +201,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
     3 ms on a vacancy search): it deep-copies every filter with its choices and builds a new
     form class from new form fields. Filters keep no per-request state but `model`, `parent`,
     their `extra` and a `method`'s binding, so a shallow copy with those renewed does; and the
-    form class is built once per FilterSet class, whose forms copy their fields shallowly,
+    form class is built once per FilterSet class, whose forms share their fields (_SharedFields),
     unless a filter's queryset depends on the request. Bound to query parameters, it keeps
     the filters that were sent only, as its form does (`_SentFieldsForm`).
     """
@@ -255,7 +254,7 @@ class UpdatedSinceFilterSet(filters.FilterSet):
             if not per_request:
                 fields = {name: filter_.field for name, filter_ in cls.base_filters.items()}
                 form_class = type(f"{cls.__name__}Form", (_SentFieldsForm, cls._meta.form), fields)
-                form_class.base_fields = _FieldsCopiedShallowly(form_class.base_fields)
+                form_class.base_fields = _SharedFields(form_class.base_fields)
             cls._form_class = form_class
         return cls._form_class
 

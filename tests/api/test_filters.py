@@ -10,10 +10,11 @@ from api.filters import (
     CandidateProfileFilterSet,
     KnownChoiceField,
     KnownMultipleChoiceField,
+    PlacementFilterSet,
     VacancyFilterSet,
 )
-from recruitment.enums import Grade
-from recruitment.models import CandidateProfile, Vacancy
+from recruitment.enums import Grade, PlacementStatus
+from recruitment.models import CandidateProfile, Placement, Vacancy
 
 CHOICES = {
     "an enum": {"choices": Grade.choices},
@@ -95,3 +96,15 @@ def test_a_filterset_copies_the_filters_sent_only_and_only_when_asked():
     assert sorted(filters) == ["citizenship", "language"]
     assert [(f.parent, f.model) for f in filters.values()] == [(filterset, CandidateProfile)] * 2
     assert all(f is not CandidateProfileFilterSet.base_filters[n] for n, f in filters.items())
+
+
+def test_filter_forms_use_their_classs_fields_and_copy_model_choice_fields():
+    data = QueryDict(f"status={PlacementStatus.values[0]}&organisation=1")
+    first, second = (PlacementFilterSet(data=data, queryset=Placement.objects.all()) for _ in "12")
+    forms = [first.form, second.form]
+    fields = type(forms[0]).base_fields
+
+    assert [sorted(form.fields) for form in forms] == [["organisation", "status"]] * 2
+    assert [form.fields["status"] is fields["status"] for form in forms] == [True, True]
+    assert [form.fields["organisation"] is fields["organisation"] for form in forms] == [False] * 2
+    assert forms[0].fields["organisation"].queryset is not forms[1].fields["organisation"].queryset
