@@ -22,11 +22,17 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 200
 
     def get_ordering(self, request, queryset, view):
-        """Append the primary key so rows that tie on the requested field keep a fixed order."""
+        """Append the primary key so rows that tie on the requested field keep a fixed order.
+        Worked out once per request: a list asks for it before it pages (api.json_rows), and
+        DRF asks again."""
+        known = self.__dict__.get("_ordering_of")
+        if known is not None and known[0] is request:
+            return known[1]
         ordering = list(super().get_ordering(request, queryset, view))
         if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
             ordering.append("-id" if ordering[0].startswith("-") else "id")
-        return tuple(ordering)
+        self._ordering_of = (request, tuple(ordering))
+        return self._ordering_of[1]
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model  # whose field the cursor's position is a value of
