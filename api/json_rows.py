@@ -139,8 +139,8 @@ class TableRows:
 
     def statement(self) -> tuple[str, list] | None:
         """The SQL and its parameters; None when the WHERE can match no row."""
-        query, connection = self._queryset.query, connections[self._queryset.db]
-        quote = connection.ops.quote_name
+        query, alias = self._queryset.query, self._queryset.db
+        connection = connections[alias]
         try:
             where, params = query.get_compiler(connection=connection).compile(query.where)
             conditions, params = [f"({where})"], list(params)
@@ -148,28 +148,19 @@ class TableRows:
             conditions, params = [], []
         except EmptyResultSet:
             return None
-        table = quote(self.model._meta.db_table)
-
-        def column(name: str) -> str:
-            return f"{table}.{quote(ordering_field(self.model, name).column)}"
-
-        if self._position is not None:
-            name, operator, value = self._position
-            field = ordering_field(self.model, name)
-            conditions.append(f"{column(name)} {operator} %s")
-            params.append(field.get_db_prep_value(field.to_python(value), connection))
-        order = ", ".join(
-            f"{column(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
-            for name in self._ordering
-        )
-        # bandit B608, accepted 2026-11-28: names from the model's metadata, the body and
-        # the WHERE from our code and Django's compiler; values are parameters.
-        columns = [*(column(name) for name in self._fields), f"({self._body})::text"]
-        sql = f"SELECT {', '.join(columns)} FROM {table}"  # nosec B608
+        position = self._position
+        select, order, after = _statement_text(
+            self.model, tuple(self._fields), self._body, self._ordering,
+            position[:2] if position is not None else None, alias,
+        )  # fmt: skip
+        if position is not None:
+            field = ordering_field(self.model, position[0])
+            conditions.append(after)
+            params.append(field.get_db_prep_value(field.to_python(position[2]), connection))
+        sql = select
         if conditions:
             sql += f" WHERE {' AND '.join(conditions)}"
-        if order:
-            sql += f" ORDER BY {order}"
+        sql += order
         start, stop = self._slice.start or 0, self._slice.stop
         if stop is not None:
             sql += " LIMIT %s"
@@ -178,6 +169,29 @@ class TableRows:
             sql += " OFFSET %s"
             params.append(start)
         return sql, params
+
+
+@functools.lru_cache(maxsize=256)
+def _statement_text(model, fields, body, ordering, position, alias) -> tuple[str, str, str]:
+    """A TableRows statement's text that depends on its shape only, written once per shape:
+    `SELECT <fields and body> FROM <table>`, ` ORDER BY ...` (or nothing) and the condition
+    on the cursor's position (or nothing)."""
+    quote = connections[alias].ops.quote_name
+    table = quote(model._meta.db_table)
+
+    def column(name: str) -> str:
+        return f"{table}.{quote(ordering_field(model, name).column)}"
+
+    # bandit B608, accepted 2026-11-28: names from the model's metadata, the body from our
+    # code; values are parameters.
+    columns = [*(column(name) for name in fields), f"({body})::text"]
+    select = f"SELECT {', '.join(columns)} FROM {table}"  # nosec B608
+    order = ", ".join(
+        f"{column(name.lstrip('-'))} {'DESC' if name.startswith('-') else 'ASC'}"
+        for name in ordering
+    )
+    after = "" if position is None else f"{column(position[0])} {position[1]} %s"
+    return select, f" ORDER BY {order}" if order else "", after
 
 
 def paginated_rows(view, queryset: QuerySet, body: str, *also: str) -> list[dict] | None:
