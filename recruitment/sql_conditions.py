@@ -15,9 +15,9 @@ BOOLEAN = BooleanField()
 
 class SqlCondition(RawSQL):
     """A condition written as SQL. It holds no expression and refers to no query (only to the
-    row's own table by name), so resolving it against a query gives it unchanged: Django's
-    RawSQL copies itself to resolve, once when filtered and again when compiled, and the two
-    copies cost more than the rest of a filtered page's query building.
+    row's own table by name), so resolving it against a query gives it unchanged. Django's
+    RawSQL copies itself to resolve, once when filtered and again when compiled: about a
+    fifth of building and compiling a filtered candidate page's WHERE.
 
     Django resolves RawSQL against a model with parents (multi-table inheritance) to join
     the parents' tables a column may name; over such a model, or summarized, it is resolved
