@@ -115,9 +115,10 @@ class _KnownChoices:
     """A choice field's `valid_value` as one look-up in the set of its choices' keys, where
     Django walks every choice for each value sent (and django-filter's iterator normalises
     them again on each walk). The set is made when choices given as a list or tuple are set,
-    which is when Django's own ChoiceField reads them too; a form's copy of the field shares
-    it. Any other choices (a callable, another field's iterator) are walked as Django walks
-    them, and django-filter's empty and null choices are read from the field each time."""
+    which is when Django's own ChoiceField reads them too; forms share the field, and a copy
+    of it shares the set. Any other choices (a callable, another field's iterator) are walked
+    as Django walks them, and django-filter's empty and null choices are read from the field
+    each time."""
 
     @property
     def choices(self):

@@ -21,18 +21,26 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "limit"
     max_page_size = 200
 
+    _ordering_of = None  # (request, view, ordering) of the last answer
+
     def get_ordering(self, request, queryset, view):
-        """Append the primary key so rows that tie on the requested field keep a fixed order.
-        Worked out once per request: a list asks for it before it pages (api.json_rows), and
-        DRF asks again."""
-        known = self.__dict__.get("_ordering_of")
-        if known is not None and known[0] is request:
-            return known[1]
-        ordering = list(super().get_ordering(request, queryset, view))
-        if not any(field.lstrip("-") in ("id", "pk") for field in ordering):
+        """Append the primary key so rows that tie on the requested field keep a fixed order;
+        a field named again (`?ordering=id,-id`) orders nothing more and is dropped.
+
+        Worked out once per request and view: a list asks before it pages (api.json_rows),
+        with its queryset, and DRF asks again with the page's rows (the answer would only
+        depend on them for views without `ordering_fields`)."""
+        known = self._ordering_of
+        if known is not None and known[0] is request and known[1] is view:
+            return known[2]
+        named = {}
+        for term in super().get_ordering(request, queryset, view):
+            named.setdefault(term.lstrip("-"), term)
+        ordering = list(named.values())
+        if "id" not in named and "pk" not in named:
             ordering.append("-id" if ordering[0].startswith("-") else "id")
-        self._ordering_of = (request, tuple(ordering))
-        return self._ordering_of[1]
+        self._ordering_of = (request, view, tuple(ordering))
+        return self._ordering_of[2]
 
     def paginate_queryset(self, queryset, request, view=None):
         self.model = queryset.model  # whose field the cursor's position is a value of

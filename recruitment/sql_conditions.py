@@ -38,7 +38,9 @@ class SqlCondition(RawSQL):
 
 
 def condition(sql: str, params: Sequence[object]) -> SqlCondition:
-    """`sql` with `%s` placeholders for `params`, as a condition for `QuerySet.filter`."""
+    """`sql` with `%s` placeholders for `params`, as a condition for `QuerySet.filter` of a
+    top-level queryset: the SQL names the row's table, which Django aliases (`U0`) in a
+    subquery over the same model, where the condition would test the outer row instead."""
     # bandit B611, accepted 2026-11-28: callers pass constant SQL texts; values are params.
     return SqlCondition(sql, list(params), output_field=BOOLEAN)  # nosec B611
 

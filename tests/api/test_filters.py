@@ -7,9 +7,12 @@ from django.http import QueryDict
 from django_filters.fields import ChoiceField, MultipleChoiceField
 
 from api.filters import (
+    ApplicationFilterSet,
     CandidateProfileFilterSet,
+    DutyStationFilterSet,
     KnownChoiceField,
     KnownMultipleChoiceField,
+    OrganisationFilterSet,
     PlacementFilterSet,
     VacancyFilterSet,
 )
@@ -108,3 +111,32 @@ def test_filter_forms_use_their_classs_fields_and_copy_model_choice_fields():
     assert [form.fields["status"] is fields["status"] for form in forms] == [True, True]
     assert [form.fields["organisation"] is fields["organisation"] for form in forms] == [False] * 2
     assert forms[0].fields["organisation"].queryset is not forms[1].fields["organisation"].queryset
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filterset_class",
+    [OrganisationFilterSet, DutyStationFilterSet, VacancyFilterSet, CandidateProfileFilterSet,
+     ApplicationFilterSet, PlacementFilterSet],
+)  # fmt: skip
+def test_cleaning_a_filter_form_leaves_the_shared_fields_as_they_were(filterset_class):
+    """Forms share their class's fields: validating one request's parameters, good or bad,
+    must not change a field (or its widget) that the next request's form uses."""
+    names = list(filterset_class.base_filters)
+
+    def clean(value: str) -> dict:
+        data = QueryDict(mutable=True)
+        for name in names:
+            data.setlist(name, [value, value])
+        filterset = filterset_class(data=data, queryset=filterset_class._meta.model.objects.all())
+        filterset.is_valid()
+        return filterset.errors
+
+    fields = filterset_class._shared_form_class().base_fields
+    clean("1")  # anything a field works out once, on first use
+    before = {name: (vars(f).copy(), vars(f.widget).copy()) for name, f in fields.items()}
+    errors = [clean(value) for value in ("x", "2026-01-01", "", "\x00")]
+
+    assert sorted(fields) == sorted(names)
+    assert {name: (vars(f), vars(f.widget)) for name, f in fields.items()} == before
+    assert any(errors) or filterset_class is DutyStationFilterSet  # its filters take any text

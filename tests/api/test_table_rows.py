@@ -229,3 +229,20 @@ def test_a_row_by_id_through_a_join_is_the_orm_row(vacancies):
     ]
     assert row == orm.first()
     assert orjson.loads(row["body"])["id"] == application.pk
+
+
+def test_statements_of_one_model_with_different_bodies_differ():
+    """The text of a statement is written once per shape: each role's application body is
+    part of the shape, so one role never gets another's statement."""
+    scope = Application.objects.all()
+    statements = {
+        role: TableRows(scope, body, ["id"]).order_by("-id")[0:51].statement()
+        for role, body in APPLICATION_BODIES.items()
+    }
+
+    assert {role: sql for role, (sql, _) in statements.items()} == {
+        role: f'SELECT "recruitment_application"."id", ({body})::text '
+        'FROM "recruitment_application" ORDER BY "recruitment_application"."id" DESC LIMIT %s'
+        for role, body in APPLICATION_BODIES.items()
+    }
+    assert len({sql for sql, _ in statements.values()}) == len(set(APPLICATION_BODIES.values()))
