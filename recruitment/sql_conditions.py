@@ -20,8 +20,8 @@ class SqlCondition(RawSQL):
     fifth of building and compiling a filtered candidate page's WHERE.
 
     Django resolves RawSQL against a model with parents (multi-table inheritance) to join
-    the parents' tables a column may name; over such a model, or summarized, it is resolved
-    as Django resolves RawSQL."""
+    the parents' tables a column may name; over such a model, summarized or for a save, it is
+    resolved as Django resolves RawSQL."""
 
     def resolve_expression(
         self,
