@@ -2,9 +2,10 @@
 
 The time-based benchmark (bench/api.py) shares two cores with PostgreSQL and its own client, and
 its figures drift with the machine. Counted instructions do not: the same code and data give
-the same count, whatever else runs. Each scenario's requests go through Django's WSGI handler
-in one process (no gunicorn, no HTTP), with bench/settings.py, on data loaded by
-`manage.py seed_scale`. The count covers this process only: PostgreSQL's work is not in it.
+the same count, whatever else runs. Each scenario's requests go through the WSGI application
+gunicorn loads (recruitment/wsgi.py) in one process (no gunicorn, no HTTP), with
+bench/settings.py, on data loaded by `manage.py seed_scale`. The count covers this process
+only: PostgreSQL's work is not in it.
 
     make seed-scale           # once
     make bench-instructions   # BENCH_INSTRUCTION_REQUESTS (40) per scenario and arm
@@ -33,9 +34,8 @@ def child(name: str, arm: str) -> None:
     from bench import api
 
     context = api.prepare()  # sets bench/settings.py up, as gunicorn runs it
-    from django.core.handlers.wsgi import WSGIHandler
+    from recruitment.wsgi import application as handler  # what gunicorn loads
 
-    handler = WSGIHandler()
     paths = api.scenarios(context)[name][ARMS.index(arm)]
 
     def get(path: str) -> None:
