@@ -8,6 +8,8 @@ from django.utils.encoding import iri_to_uri
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound
 
+from api.responses import rendered
+
 
 def ordering_field(model, name: str):
     """The model field an ordering name (`pk` or a field's name) orders by."""
@@ -80,3 +82,10 @@ class CursorPagination(pagination.CursorPagination):
         ]
         query = "&".join([*kept, f"{name}={quote(encoded, safe='')}"])
         return f"{self.base_url.partition('?')[0]}?{query}"
+
+    def get_paginated_response(self, data):
+        """DRF's page (`next`, `previous`, `results`), rendered at once (api.responses)."""
+        return rendered(
+            self.request,
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data},
+        )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from api.filters import ApplicationFilterSet
 from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of
+from api.responses import rendered
 from api.serializers.applications import (
     APPLICATION_BODIES,
     ApplicationCreateRequestSerializer,
@@ -100,7 +101,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             selectors.application_scope(user=self.request.user), application_id, self._body(),
             "version",
         )  # fmt: skip
-        response = Response(orjson.Fragment(row["body"]), status=http_status)
+        response = rendered(self.request, orjson.Fragment(row["body"]), http_status)
         response["ETag"] = etag_for(row["version"])
         return response
 

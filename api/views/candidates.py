@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from api.filters import CandidateProfileFilterSet
 from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of, roles
+from api.responses import rendered
 from api.serializers.candidates import PROFILE_BODY, CandidateProfileSerializer
 from api.serializers.privacy import ErasureSerializer, LegalHoldSerializer
 from api.views.privacy import erasure_body
@@ -69,7 +70,7 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         # access log: 2 queries.
         row = row_by_id(self.get_queryset(), kwargs["pk"], PROFILE_BODY, "id", "user_id")
         self._log_reads([row])
-        return Response(orjson.Fragment(row["body"]))
+        return rendered(request, orjson.Fragment(row["body"]))
 
     def list(self, request, *args, **kwargs):
         # One statement per page (PostgreSQL builds each profile's JSON with its nested lists:

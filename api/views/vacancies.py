@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from api.filters import VacancyFilterSet
 from api.json_rows import fragments, paginated_rows, row_by_id
 from api.permissions import role_of
+from api.responses import rendered
 from api.serializers.vacancies import (
     VACANCY_BODY,
     EligibilitySerializer,
@@ -76,7 +77,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         # The list's statement for one vacancy in the caller's scope (else 404).
-        return Response(self._body(self.get_queryset(), kwargs["pk"]))
+        return rendered(request, self._body(self.get_queryset(), kwargs["pk"]))
 
     def _body(self, queryset, vacancy_id):
         return orjson.Fragment(row_by_id(queryset, vacancy_id, VACANCY_BODY)["body"])
@@ -186,7 +187,8 @@ class VacancyViewSet(viewsets.ModelViewSet):
         ranked = selectors.vacancy_shortlist(
             user=request.user, vacancy=vacancy, limit=query.validated_data["limit"]
         )
-        return Response(
+        return rendered(
+            request,
             {"vacancy": ranked.vacancy_id, "weights": ranked.weights,
              "grade_minimum_years": ranked.minimum_years, "results": ranked.results}
         )  # fmt: skip
