@@ -3,7 +3,7 @@
 import pytest
 from django.urls import resolve, reverse
 
-from api.urls import RESOURCES
+from api.urls import RESOURCES, urlpatterns
 
 BASE = "http://testserver/api/v1/"
 
@@ -39,3 +39,11 @@ def test_paths_resolve_to_their_routes_and_back(path, name, kwargs):
 
     assert (match.url_name, match.kwargs) == (name, kwargs)
     assert reverse(name, kwargs=kwargs) == path
+
+
+def test_resources_are_the_first_patterns_at_the_root_hot_lists_first():
+    # One resolver per resource under the root: a request resolves in two levels.
+    routes = [str(pattern.pattern) for pattern in urlpatterns[: len(RESOURCES)]]
+
+    assert routes == [f"api/v1/{prefix}/" for prefix in RESOURCES]
+    assert routes[:3] == ["api/v1/vacancies/", "api/v1/candidates/", "api/v1/applications/"]
