@@ -62,8 +62,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.RateLimitHeadersMiddleware",
+    # Inside every header-adding middleware, so that its early 400 gets every header; around
+    # the idempotency replays and refusals, which get its no-store and CSP too.
+    "api.middleware.ApiBoundaryMiddleware",
     "api.middleware.IdempotencyMiddleware",
-    "api.middleware.ApiBoundaryMiddleware",  # innermost: its early 400 still gets every header
 ]
 
 ROOT_URLCONF = "api.urls"

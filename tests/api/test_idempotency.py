@@ -41,6 +41,32 @@ def test_idempotency_key_replays_the_first_result(organisation_x, candidate_a):
     assert list(Application.objects.values_list("pk", flat=True)) == [application.pk]
 
 
+def test_idempotency_replays_and_refusals_are_never_cached_or_rendered(organisation_x, candidate_a):
+    # A replayed application carries personal data, as the first answer did.
+    vacancy, other = (
+        make_vacancy(organisation=organisation_x),
+        make_vacancy(organisation=organisation_x),
+    )
+    client = client_for(candidate_a)
+
+    answers = [
+        apply(client, vacancy),
+        apply(client, vacancy),  # replayed
+        apply(client, other),  # the key with another body: 422
+        apply(client, vacancy, key="two words"),  # malformed: 400
+    ]
+
+    assert [
+        (answer.status_code, answer.get("Cache-Control"), answer.get("Content-Security-Policy"))
+        for answer in answers
+    ] == [
+        (201, "no-store", "default-src 'none'; frame-ancestors 'none'"),
+        (201, "no-store", "default-src 'none'; frame-ancestors 'none'"),
+        (422, "no-store", "default-src 'none'; frame-ancestors 'none'"),
+        (400, "no-store", "default-src 'none'; frame-ancestors 'none'"),
+    ]
+
+
 def test_idempotency_key_with_another_body_is_422_and_changes_nothing(organisation_x, candidate_a):
     vacancy, other = (
         make_vacancy(organisation=organisation_x),
