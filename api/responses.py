@@ -1,4 +1,5 @@
-"""Answers of the hot reads (list pages, JSON-row details), rendered when they are made."""
+"""JSON answers rendered when they are made: list pages, the JSON-row details and the
+shortlist, and the application answers (reads and writes alike)."""
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase

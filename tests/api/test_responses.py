@@ -67,6 +67,24 @@ def test_a_json_answer_is_the_one_drf_renders(data, status, accept):
     assert ours[1]["Content-Type"] == "application/json"
 
 
+class CharsetJSONRenderer(ORJSONRenderer):
+    charset = "utf-8"
+
+
+def test_a_json_renderer_with_a_charset_gets_drfs_response():
+    made = []
+
+    def make(request):
+        made.append(rendered(request, {"id": 1}))
+        return made[-1]
+
+    ours = answer([CharsetJSONRenderer], make, None)
+
+    assert type(made[0]) is Response
+    assert ours == answer([CharsetJSONRenderer], lambda request: Response({"id": 1}), None)
+    assert ours[1]["Content-Type"] == "application/json; charset=utf-8"
+
+
 def test_another_renderer_gets_drfs_response_rendered_by_drf():
     made = []
 
