@@ -101,8 +101,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             selectors.application_scope(user=self.request.user), application_id, self._body(),
             "version",
         )  # fmt: skip
-        response = rendered(self.request, orjson.Fragment(row["body"]), http_status)
-        response["ETag"] = etag_for(row["version"])
+        response = rendered(self.request, orjson.Fragment(row.body), http_status)
+        response["ETag"] = etag_for(row.version)
         return response
 
     def retrieve(self, request, *args, **kwargs):

@@ -70,7 +70,7 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         # access log: 2 queries.
         row = row_by_id(self.get_queryset(), kwargs["pk"], PROFILE_BODY, "id", "user_id")
         self._log_reads([row])
-        return rendered(request, orjson.Fragment(row["body"]))
+        return rendered(request, orjson.Fragment(row.body))
 
     def list(self, request, *args, **kwargs):
         # One statement per page (PostgreSQL builds each profile's JSON with its nested lists:
@@ -85,7 +85,7 @@ class CandidateProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         privacy.access_log_record_many(
             viewer=self.request.user,
             resource=AccessedResource.PROFILE,
-            reads=[(row["user_id"], row["id"]) for row in rows],
+            reads=[(row.user_id, row.id) for row in rows],
         )
 
 

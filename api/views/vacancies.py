@@ -80,7 +80,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
         return rendered(request, self._body(self.get_queryset(), kwargs["pk"]))
 
     def _body(self, queryset, vacancy_id):
-        return orjson.Fragment(row_by_id(queryset, vacancy_id, VACANCY_BODY)["body"])
+        return orjson.Fragment(row_by_id(queryset, vacancy_id, VACANCY_BODY).body)
 
     def check_permissions(self, request):
         super().check_permissions(request)

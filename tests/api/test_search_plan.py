@@ -57,7 +57,7 @@ def test_vacancy_text_search_uses_the_full_text_index():
         cursor.execute("ANALYZE recruitment_vacancy")
 
     plan = vacancy_page("q=nutrition+juba&open=true&grade=P-2&grade=P-3").explain()
-    found = [row["id"] for row in vacancy_page("q=nutrition+juba")]
+    found = [row.id for row in vacancy_page("q=nutrition+juba")]
 
     assert "Bitmap Index Scan on vacancy_search" in plan, plan
     expected = sorted(
@@ -87,7 +87,7 @@ def test_candidate_text_search_uses_the_full_text_index():
         "q=epidemiology+statistics+sql&citizenship=no",
     )
     plan = page.explain()
-    found = [row["id"] for row in page]
+    found = [row.id for row in page]
 
     assert "Bitmap Index Scan on candidate_search" in plan, plan
     query = SearchQuery("epidemiology statistics sql", search_type="websearch", config="english")
