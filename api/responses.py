@@ -1,5 +1,5 @@
 """JSON answers rendered when they are made: list pages, the JSON-row details and the
-shortlist, and the application answers (reads and writes alike)."""
+shortlist, and the vacancy and application answers (reads and writes alike)."""
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase

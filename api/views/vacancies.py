@@ -115,7 +115,7 @@ class VacancyViewSet(viewsets.ModelViewSet):
 
     def _respond(self, vacancy_id, http_status=status.HTTP_200_OK):
         body = self._body(selectors.vacancy_scope(user=self.request.user), vacancy_id)
-        return Response(body, status=http_status)
+        return rendered(self.request, body, http_status)
 
     @extend_schema(request=VacancyWriteSerializer, responses={201: VacancySerializer})
     def create(self, request, *args, **kwargs):
