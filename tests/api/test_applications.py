@@ -530,6 +530,29 @@ def test_application_list_pages_with_cursor(recruiter, applications_in_every_sta
     assert second["next"] is None
 
 
+def test_a_candidates_applications_page_forward_and_back_through_ties(organisation_x, candidate_a):
+    # The candidate's scope joins the profile: its pages are the ORM's rows (api.json_rows),
+    # which DRF's cursor paginator reads positions from, as it does TableRows' rows.
+    applications = [
+        make_application(candidate=candidate_a, vacancy=make_vacancy(organisation=organisation_x))
+        for _ in range(5)
+    ]
+    tie = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    Application.objects.filter(pk__in=[a.pk for a in applications[:3]]).update(created_at=tie)
+    client = client_for(candidate_a)
+
+    pages = [client.get(APPLICATIONS_URL, {"ordering": "created_at", "limit": 2}).json()]
+    while pages[-1]["next"]:
+        pages.append(client.get(pages[-1]["next"]).json())
+    back = [pages[-1]]
+    while back[0]["previous"]:
+        back.insert(0, client.get(back[0]["previous"]).json())
+
+    ids = [a.pk for a in applications]
+    assert [[a["id"] for a in page["results"]] for page in pages] == [ids[0:2], ids[2:4], ids[4:]]
+    assert [[a["id"] for a in page["results"]] for page in back] == [ids[0:2], ids[2:4], ids[4:]]
+
+
 def test_application_list_unknown_status_filter_is_400(recruiter, applications_in_every_status):
     response = client_for(recruiter).get(APPLICATIONS_URL, {"status": "hired"})
 

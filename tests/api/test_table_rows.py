@@ -87,7 +87,7 @@ STEPS = [
 )
 def test_vacancy_pages_equal_the_orm_page_query(vacancies, params, ordering, lookup, bounds):
     queryset = filtered(VacancyFilterSet, selectors.vacancy_scope(user=AnonymousUser()), params)
-    fields = list(dict.fromkeys(["id", *(name.lstrip("-") for name in ordering)]))
+    fields = ["id", *(name.lstrip("-") for name in ordering)]  # `id` twice, ordered by id
     middle = vacancies[4]
     position = None
     if lookup is not None:
@@ -235,6 +235,25 @@ def test_a_row_by_id_through_a_join_is_the_orm_row(vacancies):
     assert row._asdict() == orm.first()
     assert row._fields == ("version", "body")
     assert orjson.loads(row.body)["id"] == application.pk
+
+
+def test_a_field_named_twice_is_one_on_both_paths(vacancies):
+    candidate = make_candidate()
+    application = make_application(candidate=candidate, vacancy=vacancies[0])
+    single = selectors.vacancy_scope(user=AnonymousUser())
+    joined = selectors.application_scope(user=candidate)
+    body = APPLICATION_BODIES[Role.CANDIDATE]
+    newest = max(v.pk for v in vacancies if v.status == VacancyStatus.PUBLISHED)
+
+    rows = [
+        row_by_id(single, vacancies[0].pk, VACANCY_BODY, "id", "status", "id"),
+        row_by_id(joined, application.pk, body, "id", "status", "id"),
+        *TableRows(single, VACANCY_BODY, ["id", "id"]).order_by("-id")[0:1],
+        *body_rows(joined, body, "id", "id"),
+    ]
+
+    assert [row._fields for row in rows] == [("id", "status", "body")] * 2 + [("id", "body")] * 2
+    assert [row.id for row in rows] == [vacancies[0].pk, application.pk, newest, application.pk]
 
 
 def test_statements_of_one_model_with_different_bodies_differ():
