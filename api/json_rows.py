@@ -118,7 +118,7 @@ class TableRows:
     def __init__(self, queryset: QuerySet, body: str, fields: Iterable[str]):
         self.model = queryset.model
         self._queryset, self._body = queryset, body
-        self._fields = list(dict.fromkeys(fields))  # a field named twice is one
+        self._fields = tuple(dict.fromkeys(fields))  # a field named twice is one
         self._ordering: tuple[str, ...] = ()
         self._position: tuple[str, str, object] | None = None
         self._slice = slice(0, None)
@@ -143,7 +143,7 @@ class TableRows:
         statement = self.statement()
         if statement is None:  # the scope or a filter matches nothing
             return iter(())
-        make = row_type(tuple(self._fields))._make
+        make = row_type(self._fields)._make
         with connections[self._queryset.db].cursor() as cursor:
             cursor.execute(*statement)
             return iter([make(values) for values in cursor.fetchall()])
@@ -161,7 +161,7 @@ class TableRows:
             return None
         position = self._position
         select, order, after = _statement_text(
-            self.model, tuple(self._fields), self._body, self._ordering,
+            self.model, self._fields, self._body, self._ordering,
             position[:2] if position is not None else None, alias,
         )  # fmt: skip
         if position is not None:
